@@ -1,0 +1,220 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"github.com/ogcard/ogcard/engine/internal/resample"
+	"github.com/tdewolff/canvas"
+	"github.com/tdewolff/canvas/renderers/rasterizer"
+)
+
+// imageLayer draws a picture fitted into a box: a photo named by a data
+// field (loaded per render), or an asset next to the layout (loaded and
+// fitted once, at compile time).
+type imageLayer struct {
+	box      rect
+	field    string      // image field to load per render, or ""
+	asset    *image.RGBA // the asset already fitted into the box, or nil
+	fit      picFit
+	fallback fallback
+}
+
+// picFit is how a picture is fitted into its box.
+type picFit struct {
+	mode           string // cover, contain, fill
+	focusX, focusY float64
+	radius         float64
+}
+
+// fallback is what an image layer draws when its picture cannot be had.
+type fallback struct {
+	color *colorValue
+	asset *image.RGBA // fitted at compile time
+}
+
+func (c *compiler) imageLayer(ptr string, spec *LayerSpec) drawer {
+	l := &imageLayer{box: c.box(ptr, spec.Box), fit: picFit{mode: cmpOr(spec.Fit, "cover"), focusX: 0.5, focusY: 0.5}}
+	if f := spec.Focus; f != nil {
+		l.fit.focusX, l.fit.focusY = floatOr(f.X, 0.5), floatOr(f.Y, 0.5)
+	}
+	l.fit.radius = floatOr(spec.Radius, 0)
+	if fb := spec.Fallback; fb != nil {
+		if fb.Color != "" {
+			col := c.color(ptr+"/fallback/color", fb.Color, "transparent")
+			l.fallback.color = &col
+		}
+		if fb.Src != "" {
+			l.fallback.asset = c.fittedAsset(ptr+"/fallback/src", fb.Src, l.box, l.fit)
+		}
+	}
+	t := c.template(ptr+"/src", spec.Src)
+	if t == nil {
+		return nil
+	}
+	if lit, ok := t.literal(); ok {
+		l.asset = c.fittedAsset(ptr+"/src", lit, l.box, l.fit)
+		if l.asset == nil {
+			return nil
+		}
+		return l
+	}
+	field, ok := t.soleField()
+	if !ok {
+		c.errorf(ptr+"/src", "src is an asset path or exactly one {{field}} of type image, not %q", spec.Src)
+		return nil
+	}
+	if _, ok := c.checkField(ptr+"/src", field, "image"); !ok {
+		return nil
+	}
+	l.field = field
+	return l
+}
+
+// fittedAsset decodes an asset and fits it into box once, so renders only
+// composite it.
+func (c *compiler) fittedAsset(ptr, src string, box rect, fit picFit) *image.RGBA {
+	data, ok := c.readAsset(ptr, src)
+	if !ok {
+		return nil
+	}
+	img, err := DecodeImage(bytes.NewReader(data), 0)
+	if err != nil {
+		c.errorf(ptr, "picture %s: %v", src, err)
+		return nil
+	}
+	px := box.pixels()
+	out := image.NewRGBA(image.Rect(0, 0, px.Dx(), px.Dy()))
+	drawPicture(out, rect{W: float64(px.Dx()), H: float64(px.Dy())}, img, fit, 1)
+	return out
+}
+
+func (l *imageLayer) draw(st *renderState, ly *layer) error {
+	if l.asset != nil {
+		compositeAt(st.dst, l.box.pixels().Min, l.asset, ly.opacity)
+		return nil
+	}
+	ref := st.vals[l.field]
+	img, reason := l.load(st, ref)
+	if img == nil {
+		st.info.Fallbacks = append(st.info.Fallbacks, Fallback{Layer: ly.name, Reason: reason})
+		return l.drawFallback(st, ly)
+	}
+	drawPicture(st.dst, l.box, img, l.fit, ly.opacity)
+	return nil
+}
+
+// load fetches the picture; a nil image comes with the reason to report.
+// Failing to load is not an error of the render: the fallback is drawn.
+func (l *imageLayer) load(st *renderState, ref string) (image.Image, string) {
+	if ref == "" {
+		return nil, "missing"
+	}
+	if st.images == nil {
+		return nil, "no image loader"
+	}
+	img, err := st.images.LoadImage(st.ctx, ref)
+	if err != nil {
+		return nil, err.Error()
+	}
+	if b := img.Bounds(); b.Dx() <= 0 || b.Dy() <= 0 {
+		return nil, fmt.Sprintf("picture is empty (%dx%d)", b.Dx(), b.Dy())
+	}
+	return img, ""
+}
+
+func (l *imageLayer) drawFallback(st *renderState, ly *layer) error {
+	if l.fallback.color != nil {
+		col := fade(l.fallback.color.resolve(st.vals), ly.opacity)
+		if l.fit.radius > 0 {
+			drawRoundedRect(st, l.box, l.fit.radius, col)
+		} else {
+			fillOver(st.dst, l.box.pixels(), col)
+		}
+	}
+	if l.fallback.asset != nil {
+		compositeAt(st.dst, l.box.pixels().Min, l.fallback.asset, ly.opacity)
+	}
+	return nil
+}
+
+// drawPicture fits img into box on dst. The common case (an opaque photo,
+// square corners, full opacity) is scaled straight into dst; anything else
+// goes through a scratch image and a mask.
+func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity float64) {
+	dr, sx0, sy0, sx1, sy1 := fitRects(box, img.Bounds(), fit)
+	if dr.Empty() {
+		return
+	}
+	if isOpaque(img) && fit.radius == 0 && opacity >= 1 {
+		resample.ScaleF(dst, dr, img, sx0, sy0, sx1, sy1)
+		return
+	}
+	scratch := image.NewRGBA(image.Rect(0, 0, dr.Dx(), dr.Dy()))
+	resample.ScaleF(scratch, scratch.Bounds(), img, sx0, sy0, sx1, sy1)
+	draw.DrawMask(dst, dr, scratch, image.Point{}, pictureMask(dr.Size(), fit.radius, opacity), image.Point{}, draw.Over)
+}
+
+// fitRects returns where a picture goes on the card and which part of it
+// (in source pixels, fractional) is shown there.
+func fitRects(box rect, b image.Rectangle, fit picFit) (dr image.Rectangle, sx0, sy0, sx1, sy1 float64) {
+	iw, ih := float64(b.Dx()), float64(b.Dy())
+	sx0, sy0, sx1, sy1 = float64(b.Min.X), float64(b.Min.Y), float64(b.Max.X), float64(b.Max.Y)
+	switch fit.mode {
+	case "contain":
+		s := min(box.W/iw, box.H/ih)
+		w, h := iw*s, ih*s
+		box = rect{box.X + (box.W-w)/2, box.Y + (box.H-h)/2, w, h}
+	case "cover":
+		s := max(box.W/iw, box.H/ih)
+		vw, vh := box.W/s, box.H/s // the visible part, in source pixels
+		sx0 += fit.focusX * (iw - vw)
+		sy0 += fit.focusY * (ih - vh)
+		sx1, sy1 = sx0+vw, sy0+vh
+	}
+	return box.pixels(), sx0, sy0, sx1, sy1
+}
+
+func isOpaque(img image.Image) bool {
+	o, ok := img.(interface{ Opaque() bool })
+	return ok && o.Opaque()
+}
+
+// pictureMask is the coverage of a picture: rounded corners and opacity.
+// nil means fully opaque.
+func pictureMask(size image.Point, radius, opacity float64) image.Image {
+	alpha := uint8(math.Round(min(max(opacity, 0), 1) * 255))
+	if radius <= 0 {
+		if alpha == 255 {
+			return nil
+		}
+		return image.NewUniform(color.Alpha{alpha})
+	}
+	m := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
+	ras := rasterizer.FromImage(m, canvas.DPMM(1), canvas.LinearColorSpace{})
+	style := canvas.DefaultStyle
+	style.Fill = canvas.Paint{Color: color.RGBA{alpha, alpha, alpha, alpha}}
+	ras.RenderPath(roundedRectPath(rect{W: float64(size.X), H: float64(size.Y)}, radius), style, canvas.Identity)
+	return alphaOf(m)
+}
+
+// compositeAt draws a prepared picture over dst at p with an opacity.
+func compositeAt(dst *image.RGBA, p image.Point, img *image.RGBA, opacity float64) {
+	r := img.Bounds().Add(p)
+	draw.DrawMask(dst, r, img, image.Point{}, pictureMask(r.Size(), 0, opacity), image.Point{}, draw.Over)
+}
+
+// fillOver composites a colour over a rectangle of dst.
+func fillOver(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
+	if c.A == 255 {
+		fillRGBA(dst, r, c)
+		return
+	}
+	draw.Draw(dst, r, image.NewUniform(c), image.Point{}, draw.Over)
+}
+
+var _ drawer = (*imageLayer)(nil)

@@ -1,0 +1,143 @@
+package resample
+
+import "math"
+
+const (
+	// weightBits is the fixed-point precision of filter weights. 14 bits keeps
+	// every product and sum well inside a 32-bit lane (see pack.go) while the
+	// quantisation error stays far below one 8-bit level.
+	weightBits = 14
+	weightOne  = 1 << weightBits
+
+	// support is the Catmull-Rom kernel's radius in source pixels at 1:1.
+	support = 2.0
+)
+
+// catmullRom evaluates the Catmull-Rom cubic (a = -0.5) at t >= 0, using the
+// same formula as golang.org/x/image/draw.CatmullRom.
+func catmullRom(t float64) float64 {
+	if t < 1 {
+		return (1.5*t-2.5)*t*t + 1
+	}
+	if t < support {
+		return ((-0.5*t+2.5)*t-4)*t + 2
+	}
+	return 0
+}
+
+// axis holds, for each destination index along one axis, the run of source
+// indices that contribute to it and their fixed-point weights.
+type axis struct {
+	lo, hi  int     // source indices [lo, hi) read by any destination index
+	start   []int32 // per destination: first source index, relative to lo
+	off     []int32 // per destination: weights are w[off[i]:off[i+1]]
+	w       []int32 // fixed-point weights, each run summing to weightOne
+	maxTaps int     // longest run, which sizes the vertical ring buffer
+	dense   []int32 // w padded to taps weights per index (see pad)
+	taps    int
+	tmp     []float64
+}
+
+// span describes how destination indices map onto the source along an axis.
+type span struct {
+	s0, s1   float64 // source interval, already clipped to the source bounds
+	d0, d1   float64 // full (unclipped) destination interval
+	dLo, dHi int     // destination indices to compute, clipped to dst bounds
+	sLo, sHi int     // source indices that may be read
+}
+
+// build fills a with the weights for sp. It reuses a's slices so a pooled
+// axis does not allocate in steady state.
+func (a *axis) build(sp span) {
+	n := sp.dHi - sp.dLo
+	a.start = grow(a.start, n)
+	a.off = grow(a.off, n+1)
+	a.w = a.w[:0]
+	a.maxTaps = 0
+	a.lo, a.hi = sp.sHi, sp.sLo
+
+	scale := (sp.s1 - sp.s0) / (sp.d1 - sp.d0)
+	// When shrinking, stretch the kernel over scale source pixels so that
+	// every source pixel contributes; this is what prevents aliasing.
+	halfWidth, argScale := support, 1.0
+	if scale > 1 {
+		halfWidth, argScale = support*scale, 1/scale
+	}
+
+	starts := a.start[:n]
+	for k := range n {
+		d := float64(sp.dLo+k) - sp.d0
+		center := sp.s0 + (d+0.5)*scale - 0.5
+		a.off[k] = int32(len(a.w))
+		first := a.appendTaps(center, halfWidth, argScale, sp)
+		starts[k] = int32(first) // made relative to lo below
+		taps := len(a.w) - int(a.off[k])
+		a.lo = min(a.lo, first)
+		a.hi = max(a.hi, first+taps)
+		a.maxTaps = max(a.maxTaps, taps)
+	}
+	a.off[n] = int32(len(a.w))
+	for k := range starts {
+		starts[k] -= int32(a.lo)
+	}
+}
+
+// appendTaps appends the fixed-point weights for one destination pixel whose
+// centre maps to source coordinate center, and returns the source index of
+// the first weight.
+func (a *axis) appendTaps(center, halfWidth, argScale float64, sp span) int {
+	i := max(int(math.Floor(center-halfWidth)), sp.sLo)
+	j := min(int(math.Ceil(center+halfWidth)), sp.sHi)
+
+	// Float weights first, so they can be normalised by their total: taps
+	// beyond the source edge are simply missing, and renormalising keeps
+	// flat areas flat right up to the border.
+	a.tmp = a.tmp[:0]
+	total := 0.0
+	for s := i; s < j; s++ {
+		w := catmullRom(math.Abs(center-float64(s)) * argScale)
+		a.tmp = append(a.tmp, w)
+		total += w
+	}
+	if !(total > 0) || len(a.tmp) == 0 {
+		// Only reachable with absurd float coordinates; fall back to the
+		// nearest pixel rather than dividing by zero.
+		a.w = append(a.w, weightOne)
+		return min(max(int(math.Round(center)), sp.sLo), sp.sHi-1)
+	}
+
+	// Round the running sum rather than each weight, so the fixed-point run
+	// sums to exactly weightOne (solid colours stay exact) and tiny weights
+	// of a very wide kernel are not all rounded away.
+	base := len(a.w)
+	cum, prev := 0.0, int32(0)
+	for _, w := range a.tmp {
+		cum += w
+		r := int32(math.Round(cum / total * weightOne))
+		a.w = append(a.w, r-prev)
+		prev = r
+	}
+
+	// Drop zero weights at both ends: at integer alignment Catmull-Rom is
+	// zero at t = 1, and skipping those taps is free speed.
+	run := a.w[base:]
+	lead := 0
+	for lead < len(run)-1 && run[lead] == 0 {
+		lead++
+	}
+	end := len(run)
+	for end > lead+1 && run[end-1] == 0 {
+		end--
+	}
+	copy(run, run[lead:end])
+	a.w = a.w[:base+end-lead]
+	return i + lead
+}
+
+// grow returns s resized to n, reallocating only when capacity is short.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"github.com/ogcard/ogcard/engine/typeset"
+	"github.com/ogcard/ogcard/fonts"
+)
+
+// tagLayer is a one-line label on a rounded background that sizes itself
+// to the text, placed from a corner of the canvas.
+type tagLayer struct {
+	text          *textTemplate
+	font          *fonts.Font
+	size          float64
+	letterSpacing float64
+	color         colorValue
+	background    colorValue
+	padX, padY    float64
+	radius        float64
+	anchor        string
+	x, y          float64
+	maxWidth      float64
+}
+
+func (c *compiler) tagLayer(ptr string, spec *LayerSpec) drawer {
+	t := &tagLayer{
+		text:          c.template(ptr+"/text", spec.Text),
+		font:          c.fontFor(ptr, spec.Font),
+		size:          spec.Size,
+		letterSpacing: spec.LetterSpacing,
+		color:         c.color(ptr+"/color", spec.Color, "white"),
+		background:    c.color(ptr+"/background", spec.Background, "#e11d48"),
+		padX:          14, padY: 6, radius: 6,
+		anchor: cmpOr(spec.Anchor, "top-left"),
+		x:      lengthOr(spec.X, c.width, 40),
+		y:      lengthOr(spec.Y, c.height, 32),
+	}
+	if p := spec.Padding; p != nil {
+		t.padX, t.padY = floatOr(p.X, t.padX), floatOr(p.Y, t.padY)
+	}
+	t.radius = floatOr(spec.Radius, t.radius)
+	t.maxWidth = lengthOr(spec.MaxWidth, c.width, c.width-2*t.x)
+	if t.maxWidth <= 2*t.padX {
+		c.errorf(ptr+"/maxWidth", "the tag has no room for text: maxWidth %.0fpx is not wider than its padding", t.maxWidth)
+	}
+	if t.text == nil || t.font == nil {
+		return nil
+	}
+	return t
+}
+
+func lengthOr(l *Length, whole, def float64) float64 {
+	if l == nil {
+		return def
+	}
+	return l.Resolve(whole)
+}
+
+func floatOr(f *float64, def float64) float64 {
+	if f == nil {
+		return def
+	}
+	return *f
+}
+
+func (t *tagLayer) draw(st *renderState, l *layer) error {
+	s := t.text.execute(st.vals)
+	block, err := typeset.Layout(s, typeset.Params{
+		Font: t.font, Size: t.size, LetterSpacing: t.letterSpacing,
+		MaxWidth: t.maxWidth - 2*t.padX, MaxLines: 1,
+	})
+	if err != nil || len(block.Lines) == 0 {
+		return err
+	}
+	st.warnMissing(l, t.font, s)
+	line := block.Lines[0]
+	// The pill is as tall as the font's ascent and descent (CSS's "normal"
+	// line height) plus padding, so the text sits visually centred.
+	content := (t.font.Ascent() + t.font.Descent()) * t.size
+	box := rect{W: line.Width + 2*t.padX, H: content + 2*t.padY}
+	box.X, box.Y = t.x, t.y
+	W, H := float64(st.t.Width), float64(st.t.Height)
+	if t.anchor == "top-right" || t.anchor == "bottom-right" {
+		box.X = W - t.x - box.W
+	}
+	if t.anchor == "bottom-left" || t.anchor == "bottom-right" {
+		box.Y = H - t.y - box.H
+	}
+	drawRoundedRect(st, box, t.radius, fade(t.background.resolve(st.vals), l.opacity))
+	p, _, err := t.font.Path(line.Text, t.size, t.letterSpacing)
+	if err != nil {
+		return err
+	}
+	baseline := box.Y + t.padY + t.font.Ascent()*t.size
+	fillPaths(st, []placedPath{{p, box.X + t.padX, baseline}}, fade(t.color.resolve(st.vals), l.opacity))
+	return nil
+}
+
+var _ drawer = (*tagLayer)(nil)

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"image/color"
+
+	"github.com/ogcard/ogcard/engine/typeset"
+	"github.com/ogcard/ogcard/fonts"
+	"github.com/tdewolff/canvas"
+)
+
+// textLayer is a block of text in a box: wrapped, clamped with an
+// ellipsis, optionally auto-fitted, aligned, with an optional shadow.
+type textLayer struct {
+	box           rect
+	text          *textTemplate
+	font          *fonts.Font
+	size, minSize float64
+	lineHeight    float64
+	letterSpacing float64
+	color         colorValue
+	align, valign string
+	maxLines      int
+	shadow        *shadow
+}
+
+func (c *compiler) textLayer(ptr string, spec *LayerSpec) drawer {
+	t := &textLayer{
+		box:           c.box(ptr, spec.Box),
+		text:          c.template(ptr+"/text", spec.Text),
+		font:          c.fontFor(ptr, spec.Font),
+		size:          spec.Size,
+		minSize:       spec.MinSize,
+		lineHeight:    cmpOr(spec.LineHeight, 1.2),
+		letterSpacing: spec.LetterSpacing,
+		color:         c.color(ptr+"/color", spec.Color, "white"),
+		align:         cmpOr(spec.Align, "start"),
+		valign:        cmpOr(spec.VAlign, "top"),
+		maxLines:      spec.MaxLines,
+		shadow:        c.shadow(ptr+"/shadow", spec.Shadow),
+	}
+	if t.minSize > t.size {
+		c.errorf(ptr+"/minSize", "minSize %v is larger than size %v", t.minSize, t.size)
+	}
+	if t.size*t.lineHeight > t.box.H+0.5 {
+		c.errorf(ptr+"/size", "one line of %vpx text (line height %v) does not fit the box's height of %.0fpx", t.size, t.lineHeight, t.box.H)
+	}
+	if t.text == nil || t.font == nil {
+		return nil
+	}
+	return t
+}
+
+func (t *textLayer) draw(st *renderState, l *layer) error {
+	s := t.text.execute(st.vals)
+	block, err := typeset.Layout(s, typeset.Params{
+		Font: t.font, Size: t.size, MinSize: t.minSize, LineHeight: t.lineHeight,
+		LetterSpacing: t.letterSpacing, MaxWidth: t.box.W, MaxHeight: t.box.H, MaxLines: t.maxLines,
+	})
+	if err != nil || len(block.Lines) == 0 {
+		return err
+	}
+	st.warnMissing(l, t.font, s)
+	top := t.box.Y
+	switch t.valign {
+	case "middle":
+		top += (t.box.H - block.Height()) / 2
+	case "bottom":
+		top += t.box.H - block.Height()
+	}
+	paths := make([]placedPath, 0, len(block.Lines))
+	for i, line := range block.Lines {
+		p, _, err := t.font.Path(line.Text, block.Size, t.letterSpacing)
+		if err != nil {
+			return err
+		}
+		x := alignX(t.align, t.box, line.Width)
+		baseline := top + float64(i)*block.LineHeight + baselineOffset(t.font, block.Size, block.LineHeight)
+		paths = append(paths, placedPath{p, x, baseline})
+	}
+	if t.shadow != nil {
+		t.shadow.draw(st, paths, l.opacity)
+	}
+	fillPaths(st, paths, fade(t.color.resolve(st.vals), l.opacity))
+	return nil
+}
+
+// placedPath is a line's outline and where its baseline starts, in card pixels.
+type placedPath struct {
+	path *canvas.Path
+	x, y float64
+}
+
+// alignX places a line of width w in box. start and end are left and right
+// until bidirectional text gives them a paragraph direction.
+func alignX(align string, box rect, w float64) float64 {
+	switch align {
+	case "center":
+		return box.X + (box.W-w)/2
+	case "right", "end":
+		return box.X + box.W - w
+	}
+	return box.X
+}
+
+// baselineOffset centres the font's ascent+descent in the line box, as CSS
+// does, and snaps nothing: sub-pixel baselines keep line spacing even.
+func baselineOffset(f *fonts.Font, size, lineHeight float64) float64 {
+	content := (f.Ascent() + f.Descent()) * size
+	return (lineHeight-content)/2 + f.Ascent()*size
+}
+
+func fillPaths(st *renderState, paths []placedPath, c color.RGBA) {
+	if c.A == 0 {
+		return
+	}
+	style := canvas.DefaultStyle
+	style.Fill = canvas.Paint{Color: c}
+	r := st.rasterizer()
+	for _, p := range paths {
+		r.RenderPath(p.path, style, canvas.Identity.Translate(p.x, st.flipY(p.y)))
+	}
+}
+
+var _ drawer = (*textLayer)(nil)

@@ -1,0 +1,156 @@
+package typeset
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/rivo/uniseg"
+)
+
+// wrap breaks the text into lines at size. overflow reports more lines
+// than the limit allows; broke reports a word broken between clusters
+// because it was wider than the box on its own.
+func (s *setter) wrap(size float64) (lines []string, overflow bool) {
+	lines, _ = s.wrapBroke(size)
+	return lines, len(lines) > s.lineLimit(size)
+}
+
+func (s *setter) wrapBroke(size float64) (lines []string, broke bool) {
+	maxW := s.p.MaxWidth
+	var cur strings.Builder
+	curW := 0.0 // width of cur including its trailing spaces, in px
+	curClusters := 0
+	flush := func() {
+		lines = append(lines, strings.TrimRight(cur.String(), " "))
+		cur.Reset()
+		curW, curClusters = 0, 0
+	}
+	for _, seg := range s.segs {
+		segW := s.px(seg.width, seg.clusters, size)
+		gap := 0.0
+		if curClusters > 0 {
+			gap = s.p.LetterSpacing
+		}
+		if curClusters > 0 && maxW > 0 && curW+gap+segW > maxW+0.01 {
+			flush()
+			gap = 0
+		}
+		if maxW > 0 && curClusters == 0 && segW > maxW+0.01 {
+			// A word wider than the box: break it between clusters.
+			pieces := s.breakWord(seg.text, size)
+			for _, piece := range pieces[:len(pieces)-1] {
+				lines = append(lines, piece)
+			}
+			broke = true
+			last := pieces[len(pieces)-1]
+			cur.WriteString(last)
+			em, _ := s.advance(last)
+			curClusters = uniseg.GraphemeClusterCount(last)
+			curW = s.px(em, curClusters, size)
+		} else {
+			cur.WriteString(seg.text)
+			curW += gap + s.px(seg.full, seg.allSpaces, size)
+			curClusters += seg.allSpaces
+		}
+		if seg.mustBreak {
+			flush()
+		}
+	}
+	if cur.Len() > 0 || len(lines) == 0 {
+		flush()
+	}
+	return lines, broke
+}
+
+// breakWord splits a word wider than the box into pieces that fit, each
+// at least one grapheme cluster so that even a very narrow box progresses.
+func (s *setter) breakWord(word string, size float64) []string {
+	word = strings.TrimRight(word, " ")
+	var pieces []string
+	var cur strings.Builder
+	state := -1
+	rest := word
+	for len(rest) > 0 {
+		var cluster string
+		cluster, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		candidate := cur.String() + cluster
+		if cur.Len() > 0 && !s.fits(candidate, size) {
+			pieces = append(pieces, cur.String())
+			cur.Reset()
+		}
+		cur.WriteString(cluster)
+	}
+	return append(pieces, cur.String())
+}
+
+func (s *setter) fits(str string, size float64) bool {
+	em, err := s.advance(str)
+	if err != nil {
+		return true // the error surfaces when the line is measured
+	}
+	return s.px(em, uniseg.GraphemeClusterCount(str), size) <= s.p.MaxWidth+0.01
+}
+
+// fitSize returns the largest size from Size down to MinSize, in steps of
+// one pixel, at which the text fits within the line limit without breaking
+// inside a word. When nothing fits, it returns MinSize (and the caller
+// ellipsizes).
+func (s *setter) fitSize() float64 {
+	if s.p.MinSize <= 0 || s.p.MinSize >= s.p.Size {
+		return s.p.Size
+	}
+	for size := s.p.Size; size > s.p.MinSize; size-- {
+		if s.fitsAt(size) {
+			return size
+		}
+	}
+	return s.p.MinSize
+}
+
+func (s *setter) fitsAt(size float64) bool {
+	lines, broke := s.wrapBroke(size)
+	return !broke && len(lines) <= s.lineLimit(size)
+}
+
+// ellipsize makes line end in an ellipsis within the box: it drops whole
+// words from the end while more than one is left, then clusters, and never
+// leaves dangling punctuation or spaces before the ellipsis.
+func (s *setter) ellipsize(line string, size float64) (string, error) {
+	for {
+		candidate := trimForEllipsis(line) + Ellipsis
+		w, err := s.width(candidate, size)
+		if err != nil {
+			return "", err
+		}
+		if s.p.MaxWidth <= 0 || w <= s.p.MaxWidth+0.01 || line == "" {
+			return candidate, nil
+		}
+		line = dropLast(line)
+	}
+}
+
+// dropLast removes the last word, or the last cluster of a single word.
+func dropLast(line string) string {
+	line = strings.TrimRight(line, " ")
+	if i := strings.LastIndexByte(line, ' '); i > 0 {
+		return line[:i]
+	}
+	n := uniseg.GraphemeClusterCount(line)
+	if n <= 1 {
+		return ""
+	}
+	var b strings.Builder
+	state := -1
+	for i := 0; i < n-1; i++ {
+		var c string
+		c, line, _, state = uniseg.FirstGraphemeClusterInString(line, state)
+		b.WriteString(c)
+	}
+	return b.String()
+}
+
+func trimForEllipsis(line string) string {
+	return strings.TrimRightFunc(line, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—", r)
+	})
+}

@@ -1,0 +1,22 @@
+// Package fonts ships ogcard's embedded typefaces and the registry that
+// layouts look them up in.
+//
+// The embedded set (Noto Sans in regular, italic, bold and bold italic, and
+// Noto Serif in regular and bold, all under the SIL Open Font License in
+// OFL.txt) is parsed once, on first use of [Default]. A layout may add font
+// files of its own; they are registered into a copy of the default registry
+// with [Registry.Clone] and [Registry.Add], so no layout can change what
+// another one sees.
+//
+// Only static fonts are supported: tdewolff/canvas renders just the default
+// instance of a variable font, so ship one file per weight.
+//
+// Concurrency: a [Registry] is read-only once built and safe for concurrent
+// lookups. A [Font] guards its shaper and glyph outlines with a mutex,
+// because the go-text shaper behind tdewolff/canvas keeps a glyph cache that
+// is not safe for concurrent use; every method of Font may be called from
+// many goroutines.
+//
+// Errors: loading reports a font file that cannot be parsed; shaping never
+// panics into the caller (a panic inside the shaper is returned as an error).
+package fonts

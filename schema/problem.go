@@ -1,0 +1,122 @@
+package schema
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Problem is one thing wrong with a layout file, with its place in the file.
+type Problem struct {
+	File    string // path of the layout file as given
+	Line    int    // 1-based; 0 when unknown
+	Column  int    // 1-based, in bytes; 0 when unknown
+	Pointer string // JSON Pointer of the member at fault ("" for the whole document)
+	Message string
+}
+
+// Error formats the problem as file:line:column: pointer: message.
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", p.Line, p.Column)
+	}
+	ptr := p.Pointer
+	if ptr == "" {
+		ptr = "/"
+	}
+	fmt.Fprintf(&b, ": %s: %s", ptr, p.Message)
+	return b.String()
+}
+
+// Problems is every problem found in one or more files. It is an error
+// whose message has one problem per line.
+type Problems []Problem
+
+// Error lists the problems, one per line.
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Sort orders problems by file, then position, then pointer.
+func (ps Problems) Sort() {
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Column, b.Column),
+			cmp.Compare(a.Pointer, b.Pointer),
+		)
+	})
+}
+
+// Err returns ps as an error, or nil when there are none.
+func (ps Problems) Err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
+// Locator turns JSON Pointers into line:column positions in one document.
+type Locator struct {
+	file string
+	data []byte
+	pos  map[string]int // pointer → byte offset of its key or element
+}
+
+// NewLocator indexes data, a JSON document read from file. A document that
+// is not valid JSON gets a locator that still places problems, at 0:0 (or
+// at the syntax error, see [SyntaxProblem]).
+func NewLocator(file string, data []byte) *Locator {
+	return &Locator{file: file, data: data, pos: index(data)}
+}
+
+// Problem returns a problem at pointer. When pointer itself is not in the
+// document (a required member left out), the nearest existing ancestor is
+// used for the position; the pointer stays as given.
+func (l *Locator) Problem(pointer, format string, args ...any) Problem {
+	p := Problem{File: l.file, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
+	for ptr := pointer; ; ptr = parent(ptr) {
+		if off, ok := l.pos[ptr]; ok {
+			p.Line, p.Column = lineCol(l.data, off)
+			return p
+		}
+		if ptr == "" {
+			return p
+		}
+	}
+}
+
+// ProblemAtOffset returns a problem at a byte offset, for decoders that
+// report offsets rather than pointers.
+func (l *Locator) ProblemAtOffset(offset int64, pointer, format string, args ...any) Problem {
+	p := Problem{File: l.file, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
+	p.Line, p.Column = lineCol(l.data, int(offset))
+	return p
+}
+
+func parent(ptr string) string {
+	i := strings.LastIndexByte(ptr, '/')
+	if i <= 0 {
+		return ""
+	}
+	return ptr[:i]
+}
+
+// lineCol converts a byte offset to a 1-based line and column.
+func lineCol(data []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(data))
+	line = 1 + strings.Count(string(data[:off]), "\n")
+	col = off + 1
+	if nl := strings.LastIndexByte(string(data[:off]), '\n'); nl >= 0 {
+		col = off - nl
+	}
+	return line, col
+}

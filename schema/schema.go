@@ -1,0 +1,130 @@
+package schema
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// JSON is the layout schema document, as served to editors and the preview.
+//
+//go:embed layout.schema.json
+var JSON []byte
+
+// URL is the schema's $id.
+const URL = "https://ogcard.dev/schema/layout.schema.json"
+
+var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	if err := c.AddResource(URL, bytes.NewReader(JSON)); err != nil {
+		return nil, err
+	}
+	return c.Compile(URL)
+})
+
+// Check validates a layout document against the schema and returns every
+// problem found, located in the file. A document that is not JSON gets a
+// single problem at the syntax error.
+func Check(file string, data []byte) Problems {
+	sch, err := compiled()
+	if err != nil {
+		// The embedded schema is fixed at build time and tested; failing to
+		// compile it is a programming error worth reporting, not hiding.
+		return Problems{{File: file, Message: "internal: layout schema does not compile: " + err.Error()}}
+	}
+	loc := NewLocator(file, data)
+	var doc any
+	if p, ok := SyntaxProblem(file, data, &doc); !ok {
+		return Problems{p}
+	}
+	err = sch.Validate(doc)
+	var ve *jsonschema.ValidationError
+	if err == nil {
+		return nil
+	}
+	if !errors.As(err, &ve) {
+		return Problems{loc.Problem("", "%v", err)}
+	}
+	var ps Problems
+	for _, leaf := range leaves(ve) {
+		ps = append(ps, toProblem(loc, leaf))
+	}
+	ps = dedupe(ps)
+	ps.Sort()
+	return ps
+}
+
+// SyntaxProblem decodes data into v and, when it is not valid JSON,
+// returns a problem placed at the error. ok is true when it decoded.
+func SyntaxProblem(file string, data []byte, v any) (p Problem, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.More() {
+			return NewLocator(file, data).ProblemAtOffset(dec.InputOffset(), "", "unexpected data after the JSON document"), false
+		}
+		return Problem{}, true
+	}
+	loc := NewLocator(file, data)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return loc.ProblemAtOffset(se.Offset, "", "invalid JSON: %s", strings.TrimPrefix(se.Error(), "invalid character ")), false
+	}
+	return loc.ProblemAtOffset(int64(len(data)), "", "invalid JSON: %v", err), false
+}
+
+// leaves flattens a validation error tree to the errors that say what is
+// wrong; the inner nodes only say "doesn't validate with ...".
+func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(ve.Causes) == 0 {
+		return []*jsonschema.ValidationError{ve}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range ve.Causes {
+		out = append(out, leaves(c)...)
+	}
+	return out
+}
+
+var additionalRe = regexp.MustCompile(`^additionalProperties (.+) not allowed$`)
+var quotedRe = regexp.MustCompile(`'([^']*)'`)
+
+// toProblem turns a schema error into a problem with a message a designer
+// can act on; an unknown property is reported at the property itself.
+func toProblem(loc *Locator, ve *jsonschema.ValidationError) Problem {
+	ptr, msg := ve.InstanceLocation, ve.Message
+	if m := additionalRe.FindStringSubmatch(msg); m != nil {
+		names := quotedRe.FindAllStringSubmatch(m[1], -1)
+		if len(names) > 0 {
+			ptr = ptr + "/" + escape(names[0][1])
+			msg = fmt.Sprintf("unknown property %q", names[0][1])
+		}
+	}
+	if strings.Contains(ve.AbsoluteKeywordLocation, "/$defs/length/oneOf") {
+		msg = `must be a number of pixels, or a string like "48px" or "40%"`
+	}
+	msg = strings.Replace(msg, "missing properties: ", "missing required property ", 1)
+	return loc.Problem(ptr, "%s", msg)
+}
+
+func dedupe(ps Problems) Problems {
+	seen := map[string]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		k := p.Pointer + "\x00" + p.Message
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
