@@ -80,46 +80,61 @@ func (s *scratch) loadPalette(src image.Image) {
 	}
 }
 
-// readYCbCr converts one row of a YCbCr image using the same integer
+// yccTables holds the chroma terms of color.YCbCrToRGB's 16.16 fixed-point
+// formula for every byte value, so converting a pixel needs table loads
+// instead of four multiplies (the multiplier is the scarcest unit here).
+type yccTables struct {
+	crR, crG, cbG, cbB [256]int32
+}
+
+// yccTab is computed once at init and only read afterwards, so sharing it
+// between goroutines is safe.
+var yccTab = newYCCTables()
+
+func newYCCTables() *yccTables {
+	t := new(yccTables)
+	for i := range 256 {
+		c := int32(i) - 128
+		t.crR[i], t.crG[i] = 91881*c, -46802*c
+		t.cbG[i], t.cbB[i] = -22554*c, 116130*c
+	}
+	return t
+}
+
+// readYCbCr converts one row of a YCbCr image with the same integer
 // formula as color.YCbCrToRGB, so results match image/draw bit for bit.
 // Chroma is replicated (nearest sample), again as the standard library does.
 func readYCbCr(out []pair, p *image.YCbCr, x0, y int) {
-	n := len(out)
-	ys := p.Y[p.YOffset(x0, y):][:n]
-	// COffset's arithmetic (including Go's truncating division for negative
-	// coordinates) is reproduced with cx below; cRow is the chroma row start.
-	cRow := p.COffset(p.Rect.Min.X, y)
+	ys := p.Y[p.YOffset(x0, y):][:len(out)]
+	if x0 < 0 {
+		// Go's truncating division makes chroma indexing irregular left of
+		// the origin; this rare case takes the exact, slow route.
+		for k := range out {
+			ci := p.COffset(x0+k, y)
+			r, g, b := color.YCbCrToRGB(ys[k], p.Cb[ci], p.Cr[ci])
+			out[k] = pack(uint32(r), uint32(g), uint32(b), 0xff)
+		}
+		return
+	}
+	// For x >= 0, COffset(x, y) = base + x>>shift.
+	shift := uint(0)
 	switch p.SubsampleRatio {
 	case image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420:
-		c0 := p.Rect.Min.X / 2
-		for k := range out {
-			ci := cRow + (x0+k)/2 - c0
-			out[k] = ycc(ys[k], p.Cb[ci], p.Cr[ci])
-		}
+		shift = 1
 	case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
-		c0 := p.Rect.Min.X / 4
-		for k := range out {
-			ci := cRow + (x0+k)/4 - c0
-			out[k] = ycc(ys[k], p.Cb[ci], p.Cr[ci])
-		}
-	default: // 4:4:4 and 4:4:0 have full horizontal chroma resolution.
-		ci := cRow + x0 - p.Rect.Min.X
-		cb, cr := p.Cb[ci:][:n], p.Cr[ci:][:n]
-		for k := range out {
-			out[k] = ycc(ys[k], cb[k], cr[k])
-		}
+		shift = 2
 	}
-}
-
-// ycc is an inlined color.YCbCrToRGB producing a packed opaque pixel.
-func ycc(y, cb, cr uint8) pair {
-	yy := int32(y) * 0x10101
-	cb1 := int32(cb) - 128
-	cr1 := int32(cr) - 128
-	r := clampYCC(yy + 91881*cr1)
-	g := clampYCC(yy - 22554*cb1 - 46802*cr1)
-	b := clampYCC(yy + 116130*cb1)
-	return pair{int64(r) | int64(b)<<32, int64(g) | 0xff<<32}
+	base := p.COffset(p.Rect.Min.X, y) - p.Rect.Min.X/(1<<shift)
+	t := yccTab
+	for k, yv := range ys {
+		ci := base + (x0+k)>>shift
+		cb, cr := p.Cb[ci], p.Cr[ci]
+		yy := int32(yv)<<16 | int32(yv)<<8 | int32(yv) // yv * 0x10101
+		r := clampYCC(yy + t.crR[cr])
+		g := clampYCC(yy + t.cbG[cb] + t.crG[cr])
+		b := clampYCC(yy + t.cbB[cb])
+		out[k] = pair{int64(r) | int64(b)<<32, int64(g) | 0xff<<32}
+	}
 }
 
 // clampYCC maps a 16.16 fixed-point value to [0, 255], with the branch-light

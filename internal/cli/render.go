@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/internal/fetch"
+)
+
+// renderFlags are the flags of ogcard render.
+type renderFlags struct {
+	layout  string
+	data    string
+	out     string
+	format  string
+	quality int
+	sets    multiFlag
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func runRender(env *Env, args []string) error {
+	var f renderFlags
+	fs := newFlags(env, "render", "--layout layouts/news.json [--data data.json | --data '{...}'] [--set field=value...] -o card.webp")
+	fs.StringVar(&f.layout, "layout", "", "layout `file` (required)")
+	fs.StringVar(&f.data, "data", "", "data as a JSON `file` or inline JSON object; default: the layout's sample data")
+	fs.Var(&f.sets, "set", "set one `field=value` (repeatable, applied after --data)")
+	fs.StringVar(&f.out, "o", "", "output `file`, its extension choosing the format; - for stdout (required)")
+	fs.StringVar(&f.format, "format", "", "output format (webp, png, jpeg); default: from -o's extension, else the layout's")
+	fs.IntVar(&f.quality, "quality", 0, "webp/jpeg quality 1-100; default: the layout's")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if f.layout == "" || f.out == "" {
+		return fmt.Errorf("%w: --layout and -o are required", errUsage)
+	}
+	t, err := engine.LoadFile(f.layout)
+	if err != nil {
+		printLayoutError(env, err)
+		return errReported
+	}
+	data, err := renderData(t, f)
+	if err != nil {
+		return err
+	}
+	out, err := outputFor(t, f)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	loader := fetch.New(fetch.Options{AllowFiles: true})
+	img, info, err := t.Render(ctx, data, engine.RenderOptions{Images: loader})
+	if err != nil {
+		return err
+	}
+	reportRender(env, info)
+	if out.Format == engine.WebP {
+		logWebPBackend(env)
+	}
+	enc, err := engine.Encode(img, out)
+	if err != nil {
+		return err
+	}
+	if enc.OverBudget {
+		fmt.Fprintf(env.Stderr, "warning: the card is %d bytes, over the layout's budget of %d bytes even at the lowest quality\n", len(enc.Data), out.MaxBytes)
+	}
+	return writeOutput(env, f.out, enc.Data)
+}
+
+// renderData builds the data: samples, or --data, then --set on top.
+func renderData(t *engine.Template, f renderFlags) (engine.Data, error) {
+	var data engine.Data
+	switch {
+	case f.data == "":
+		data = sampleData(t)
+	case strings.HasPrefix(strings.TrimSpace(f.data), "{"):
+		if err := decodeData([]byte(f.data), &data); err != nil {
+			return nil, fmt.Errorf("--data: %w", err)
+		}
+	default:
+		b, err := os.ReadFile(f.data)
+		if err != nil {
+			return nil, fmt.Errorf("--data: %w", err)
+		}
+		if err := decodeData(b, &data); err != nil {
+			return nil, fmt.Errorf("--data %s: %w", f.data, err)
+		}
+	}
+	if data == nil {
+		data = engine.Data{}
+	}
+	for _, s := range f.sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, fmt.Errorf("%w: --set %q: want field=value", errUsage, s)
+		}
+		data[k] = v
+	}
+	return data, nil
+}
+
+func decodeData(b []byte, data *engine.Data) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(data); err != nil {
+		return fmt.Errorf("not a JSON object: %v", err)
+	}
+	return nil
+}
+
+// sampleData is the layout's sample data, with relative image paths made
+// relative to the layout's folder, where the samples live.
+func sampleData(t *engine.Template) engine.Data {
+	data := t.SampleData()
+	for _, name := range t.FieldNames() {
+		f, _ := t.Field(name)
+		v, ok := data[name].(string)
+		if f.Type != "image" || !ok || v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err == nil && u.Scheme == "" && !filepath.IsAbs(v) {
+			data[name] = filepath.Join(filepath.Dir(t.File), v)
+		}
+	}
+	return data
+}
+
+// outputFor picks the format: --format, else -o's extension, else the layout's.
+func outputFor(t *engine.Template, f renderFlags) (engine.Output, error) {
+	out := t.Output
+	name := f.format
+	if name == "" && f.out != "-" {
+		name = filepath.Ext(f.out)
+	}
+	if name != "" {
+		format, err := engine.ParseFormat(name)
+		if err != nil {
+			return out, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		out.Format = format
+	}
+	if f.quality != 0 {
+		if f.quality < 1 || f.quality > 100 {
+			return out, fmt.Errorf("%w: --quality must be 1-100", errUsage)
+		}
+		out.Quality = f.quality
+	}
+	return out, nil
+}
+
+func reportRender(env *Env, info *engine.RenderInfo) {
+	for _, w := range info.Warnings {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+	}
+	for _, fb := range info.Fallbacks {
+		fmt.Fprintf(env.Stderr, "warning: layer %s drew its fallback: %s\n", fb.Layer, fb.Reason)
+	}
+}
+
+func logWebPBackend(env *Env) {
+	if ok, err := engine.NativeWebP(); ok {
+		env.Log.Debug("webp: using the system libwebp")
+	} else {
+		env.Log.Info("webp: system libwebp not found, using the slower built-in encoder (install libwebp-dev)", "reason", err)
+	}
+}
+
+func writeOutput(env *Env, path string, data []byte) error {
+	if path == "-" {
+		_, err := env.Stdout.Write(data)
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
