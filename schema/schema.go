@@ -77,7 +77,8 @@ func SyntaxProblem(file string, data []byte, v any) (p Problem, ok bool) {
 	loc := NewLocator(file, data)
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return loc.ProblemAtOffset(se.Offset, "", "invalid JSON: %s", strings.TrimPrefix(se.Error(), "invalid character ")), false
+		// Offset counts the offending byte as read; point at it.
+		return loc.ProblemAtOffset(se.Offset-1, "", "invalid JSON: %s", strings.TrimPrefix(se.Error(), "invalid character ")), false
 	}
 	return loc.ProblemAtOffset(int64(len(data)), "", "invalid JSON: %v", err), false
 }

@@ -42,7 +42,9 @@ func (s *setter) wrapBroke(size float64) (lines []string, broke bool) {
 				lines = append(lines, piece)
 			}
 			broke = true
-			last := pieces[len(pieces)-1]
+			// The last piece starts the next line, with the word's
+			// trailing space so the following word stays apart.
+			last := pieces[len(pieces)-1] + seg.text[len(strings.TrimRight(seg.text, " ")):]
 			cur.WriteString(last)
 			em, _ := s.advance(last)
 			curClusters = uniseg.GraphemeClusterCount(last)

@@ -5,43 +5,111 @@ import (
 	"image/color"
 )
 
-// readRow converts source pixels (x0, y) .. (x0+len(out)-1, y), all inside
-// src's bounds, to packed premultiplied 8-bit RGBA. The type switch runs
-// once per row, so its cost is negligible next to the per-pixel work.
-func readRow(s *scratch, src image.Image, out []pair, x0, y int) {
+// Source rows are converted once each, into the packed form the horizontal
+// pass wants. The type switches run once per row, so their cost vanishes
+// next to the per-pixel work. x0 and len(out) always describe pixels inside
+// the source bounds.
+
+// isOpaque reports whether every pixel of src in r has alpha 0xff, which
+// selects the cheaper opaque pipeline. Scanning alpha bytes costs far less
+// than the multiplies it saves; unknown image types report false.
+func isOpaque(src image.Image, r image.Rectangle) bool {
+	switch p := src.(type) {
+	case *image.YCbCr, *image.Gray:
+		return true
+	case *image.RGBA:
+		return alphaOpaque(p.Pix, p.PixOffset(r.Min.X, r.Min.Y), p.Stride, r)
+	case *image.NRGBA:
+		return alphaOpaque(p.Pix, p.PixOffset(r.Min.X, r.Min.Y), p.Stride, r)
+	case *image.Paletted:
+		for _, c := range p.Palette {
+			if c == nil {
+				return false
+			}
+			if _, _, _, a := c.RGBA(); a != 0xffff {
+				return false
+			}
+		}
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			i := p.PixOffset(r.Min.X, y)
+			for _, v := range p.Pix[i : i+r.Dx()] {
+				if int(v) >= len(p.Palette) {
+					return false // out-of-palette pixels are transparent
+				}
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// alphaOpaque checks the alpha bytes of an RGBA-layout pixel buffer.
+func alphaOpaque(pix []uint8, i, stride int, r image.Rectangle) bool {
+	for range r.Dy() {
+		row := pix[i : i+4*r.Dx()]
+		for k := 3; k < len(row); k += 4 {
+			if row[k] != 0xff {
+				return false
+			}
+		}
+		i += stride
+	}
+	return true
+}
+
+// read3 converts a row of an opaque source (as judged by isOpaque).
+func read3(s *scratch, src image.Image, out []int64, x0, y int) {
 	switch p := src.(type) {
 	case *image.YCbCr:
 		readYCbCr(out, p, x0, y)
+	case *image.Gray:
+		for k, v := range p.Pix[p.PixOffset(x0, y):][:len(out)] {
+			out[k] = pack3(uint32(v), uint32(v), uint32(v))
+		}
 	case *image.RGBA:
-		i := p.PixOffset(x0, y)
-		pix := p.Pix[i : i+4*len(out)]
+		readOpaqueRGBA(out, p.Pix[p.PixOffset(x0, y):])
+	case *image.NRGBA:
+		// With alpha 0xff, premultiplying is the identity.
+		readOpaqueRGBA(out, p.Pix[p.PixOffset(x0, y):])
+	case *image.Paletted:
+		for k, v := range p.Pix[p.PixOffset(x0, y):][:len(out)] {
+			out[k] = s.palette3[v]
+		}
+	}
+}
+
+// readOpaqueRGBA packs len(out) RGBA-layout pixels, ignoring alpha.
+func readOpaqueRGBA(out []int64, pix []uint8) {
+	pix = pix[:4*len(out)]
+	for k := range out {
+		q := pix[4*k : 4*k+3 : 4*k+3]
+		out[k] = pack3(uint32(q[0]), uint32(q[1]), uint32(q[2]))
+	}
+}
+
+// read4 converts a row of any source to premultiplied RGBA pairs.
+func read4(s *scratch, src image.Image, out []pair, x0, y int) {
+	switch p := src.(type) {
+	case *image.RGBA:
+		pix := p.Pix[p.PixOffset(x0, y):][:4*len(out)]
 		for k := range out {
 			q := pix[4*k : 4*k+4 : 4*k+4]
-			out[k] = pack(uint32(q[0]), uint32(q[1]), uint32(q[2]), uint32(q[3]))
+			out[k] = pack4(uint32(q[0]), uint32(q[1]), uint32(q[2]), uint32(q[3]))
 		}
 	case *image.NRGBA:
-		i := p.PixOffset(x0, y)
-		pix := p.Pix[i : i+4*len(out)]
+		pix := p.Pix[p.PixOffset(x0, y):][:4*len(out)]
 		for k := range out {
 			q := pix[4*k : 4*k+4 : 4*k+4]
 			out[k] = premul(q[0], q[1], q[2], q[3])
 		}
-	case *image.Gray:
-		i := p.PixOffset(x0, y)
-		for k, v := range p.Pix[i : i+len(out)] {
-			g := uint32(v)
-			out[k] = pack(g, g, g, 0xff)
-		}
 	case *image.Paletted:
-		i := p.PixOffset(x0, y)
-		pal := &s.palette
-		for k, v := range p.Pix[i : i+len(out)] {
-			out[k] = pal[v]
+		for k, v := range p.Pix[p.PixOffset(x0, y):][:len(out)] {
+			out[k] = s.palette4[v]
 		}
 	case image.RGBA64Image:
 		for k := range out {
 			c := p.RGBA64At(x0+k, y)
-			out[k] = pack(uint32(c.R>>8), uint32(c.G>>8), uint32(c.B>>8), uint32(c.A>>8))
+			out[k] = pack4(uint32(c.R>>8), uint32(c.G>>8), uint32(c.B>>8), uint32(c.A>>8))
 		}
 	default:
 		for k := range out {
@@ -54,29 +122,32 @@ func readRow(s *scratch, src image.Image, out []pair, x0, y int) {
 // for an *image.NRGBA source, so an identity scale matches draw.Draw.
 func premul(r, g, b, a uint8) pair {
 	sa := uint32(a) * 0x101
-	return pack(uint32(r)*sa/0xff>>8, uint32(g)*sa/0xff>>8, uint32(b)*sa/0xff>>8, sa>>8)
+	return pack4(uint32(r)*sa/0xff>>8, uint32(g)*sa/0xff>>8, uint32(b)*sa/0xff>>8, sa>>8)
 }
 
-// fromColor converts any colour, tolerating nil (which some image types
-// return for pixels they cannot represent), to a packed pixel.
+// fromColor converts any colour to a pair, tolerating the nil that some
+// image types return for pixels they cannot represent.
 func fromColor(c color.Color) pair {
 	if c == nil {
 		return pair{}
 	}
 	r, g, b, a := c.RGBA()
-	return pack(r>>8, g>>8, b>>8, a>>8)
+	return pack4(r>>8, g>>8, b>>8, a>>8)
 }
 
-// loadPalette caches src's palette in packed form when src is paletted.
-// Missing entries stay transparent instead of panicking like At would.
+// loadPalette caches a paletted source's colours in both packed forms.
+// Indices past the palette stay transparent instead of panicking like At.
 func (s *scratch) loadPalette(src image.Image) {
 	p, ok := src.(*image.Paletted)
 	if !ok {
 		return
 	}
-	s.palette = [256]pair{}
+	s.palette4 = [256]pair{}
+	s.palette3 = [256]int64{}
 	for i, c := range p.Palette[:min(len(p.Palette), 256)] {
-		s.palette[i] = fromColor(c)
+		s.palette4[i] = fromColor(c)
+		rb, ga := s.palette4[i].rb, s.palette4[i].ga
+		s.palette3[i] = pack3(uint32(rb&0xff), uint32(ga&0xff), uint32(rb>>32))
 	}
 }
 
@@ -104,7 +175,7 @@ func newYCCTables() *yccTables {
 // readYCbCr converts one row of a YCbCr image with the same integer
 // formula as color.YCbCrToRGB, so results match image/draw bit for bit.
 // Chroma is replicated (nearest sample), again as the standard library does.
-func readYCbCr(out []pair, p *image.YCbCr, x0, y int) {
+func readYCbCr(out []int64, p *image.YCbCr, x0, y int) {
 	ys := p.Y[p.YOffset(x0, y):][:len(out)]
 	if x0 < 0 {
 		// Go's truncating division makes chroma indexing irregular left of
@@ -112,7 +183,7 @@ func readYCbCr(out []pair, p *image.YCbCr, x0, y int) {
 		for k := range out {
 			ci := p.COffset(x0+k, y)
 			r, g, b := color.YCbCrToRGB(ys[k], p.Cb[ci], p.Cr[ci])
-			out[k] = pack(uint32(r), uint32(g), uint32(b), 0xff)
+			out[k] = pack3(uint32(r), uint32(g), uint32(b))
 		}
 		return
 	}
@@ -125,16 +196,34 @@ func readYCbCr(out []pair, p *image.YCbCr, x0, y int) {
 		shift = 2
 	}
 	base := p.COffset(p.Rect.Min.X, y) - p.Rect.Min.X/(1<<shift)
-	t := yccTab
-	for k, yv := range ys {
-		ci := base + (x0+k)>>shift
-		cb, cr := p.Cb[ci], p.Cr[ci]
-		yy := int32(yv)<<16 | int32(yv)<<8 | int32(yv) // yv * 0x10101
-		r := clampYCC(yy + t.crR[cr])
-		g := clampYCC(yy + t.cbG[cb] + t.crG[cr])
-		b := clampYCC(yy + t.cbB[cb])
-		out[k] = pair{int64(r) | int64(b)<<32, int64(g) | 0xff<<32}
+	t, cb, cr := yccTab, p.Cb, p.Cr
+	k := 0
+	if shift == 1 {
+		// 4:2:0 and 4:2:2: pixel pairs share chroma, so look it up once.
+		if x0&1 == 1 {
+			ci := base + x0>>1
+			out[0] = ycc(ys[0], t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]])
+			k = 1
+		}
+		for ; k+1 < len(ys); k += 2 {
+			ci := base + (x0+k)>>1
+			rt, gt, bt := t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]]
+			out[k] = ycc(ys[k], rt, gt, bt)
+			out[k+1] = ycc(ys[k+1], rt, gt, bt)
+		}
 	}
+	for ; k < len(ys); k++ {
+		ci := base + (x0+k)>>shift
+		out[k] = ycc(ys[k], t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]])
+	}
+}
+
+// ycc converts luma plus precomputed chroma terms to an opaque pipeline
+// word (see pack3).
+func ycc(y uint8, rt, gt, bt int32) int64 {
+	yy := int32(y)<<16 | int32(y)<<8 | int32(y) // y * 0x10101
+	r, g, b := clampYCC(yy+rt), clampYCC(yy+gt), clampYCC(yy+bt)
+	return int64(r) - 128 + (int64(g)-128)<<21 + (int64(b)-128)<<42
 }
 
 // clampYCC maps a 16.16 fixed-point value to [0, 255], with the branch-light

@@ -21,9 +21,8 @@ func Scale(dst *image.RGBA, dr image.Rectangle, src image.Image, sr image.Rectan
 // ScaleF is like Scale, but takes the source rectangle [sx0, sx1) x [sy0,
 // sy1) in floating-point pixel coordinates, so a crop can start or end part
 // way through a pixel (cover-fitting around a focal point). Pixel (x, y) of
-// the source covers [x, x+1) x [y, y+1). Source pixels outside the integer
-// rectangle that covers the float one are never read. NaN or inverted
-// coordinates are a no-op.
+// the source covers [x, x+1) x [y, y+1). Only source pixels that overlap
+// the rectangle are read. NaN or inverted coordinates are a no-op.
 func ScaleF(dst *image.RGBA, dr image.Rectangle, src image.Image, sx0, sy0, sx1, sy1 float64) {
 	if dst == nil || src == nil {
 		return
@@ -32,65 +31,87 @@ func ScaleF(dst *image.RGBA, dr image.Rectangle, src image.Image, sx0, sy0, sx1,
 	sb := src.Bounds()
 	sx0, sx1 = max(sx0, float64(sb.Min.X)), min(sx1, float64(sb.Max.X))
 	sy0, sy1 = max(sy0, float64(sb.Min.Y)), min(sy1, float64(sb.Max.Y))
-	// Written as negations so NaN, which fails every comparison, bails out.
+	// Written as negations so that NaN, which fails every comparison,
+	// bails out too.
 	if adr.Empty() || !(sx0 < sx1) || !(sy0 < sy1) {
 		return
+	}
+	cols := span{
+		s0: sx0, s1: sx1, d0: float64(dr.Min.X), d1: float64(dr.Max.X),
+		dLo: adr.Min.X, dHi: adr.Max.X, sLo: floorInt(sx0), sHi: ceilInt(sx1),
+	}
+	rows := span{
+		s0: sy0, s1: sy1, d0: float64(dr.Min.Y), d1: float64(dr.Max.Y),
+		dLo: adr.Min.Y, dHi: adr.Max.Y, sLo: floorInt(sy0), sHi: ceilInt(sy1),
 	}
 
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
-	s.cols.build(span{
-		s0: sx0, s1: sx1, d0: float64(dr.Min.X), d1: float64(dr.Max.X),
-		dLo: adr.Min.X, dHi: adr.Max.X, sLo: floorInt(sx0), sHi: ceilInt(sx1),
-	})
-	s.rows.build(span{
-		s0: sy0, s1: sy1, d0: float64(dr.Min.Y), d1: float64(dr.Max.Y),
-		dLo: adr.Min.Y, dHi: adr.Max.Y, sLo: floorInt(sy0), sHi: ceilInt(sy1),
-	})
+	s.opaque = isOpaque(src, image.Rect(cols.sLo, rows.sLo, cols.sHi, rows.sHi))
+	hBits := uint(hBits4)
+	if s.opaque {
+		hBits = hBits3
+	}
+	s.cols.build(cols, hBits)
+	s.rows.build(rows, vBits)
 	s.run(dst, adr, src)
 }
 
-// floorInt and ceilInt convert clipped source coordinates, which are known
-// to lie within an image's integer bounds, to pixel indices.
+// floorInt and ceilInt convert clipped source coordinates, which lie within
+// an image's integer bounds, to pixel indices.
 func floorInt(f float64) int { return int(math.Floor(f)) }
 func ceilInt(f float64) int  { return int(math.Ceil(f)) }
 
-// scratch holds every buffer one call needs. Buffers are pooled so that
-// rendering many cards of the same size allocates nothing in steady state.
+// scratch holds every buffer one call needs. It is pooled so that rendering
+// many cards allocates nothing in steady state.
 type scratch struct {
 	cols, rows axis
-	srcRow     []pair   // one converted source row, columns cols.lo..cols.hi
-	ring       []pair   // backing store of the horizontally filtered rows
-	ringRows   [][]pair // ring slot views into ring
-	ringY      []int    // source row held by each slot, relative to rows.lo
-	taps       [][]pair // per output row: the ring rows it reads
-	acc        []pair   // vertical sums for one output row
-	palette    [256]pair
+	opaque     bool      // which pipeline: see lanes.go
+	src3       []int64   // one converted source row, opaque pipeline
+	src4       []pair    // one converted source row, alpha pipeline
+	sums       []int64   // raw horizontal sums of one row, opaque pipeline
+	ring       []int64   // backing store of horizontally filtered mid rows
+	ringRows   [][]int64 // views of ring, one per slot
+	ringY      []int     // source row held by each slot, relative to rows.lo
+	taps       [][]int64 // the mid rows one output row reads
+	acc        []int64   // vertical sums of one output row
+	palette4   [256]pair
+	palette3   [256]int64
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// run streams the image: horizontally filtered source rows live in a ring
+// run streams the image. Horizontally filtered source rows live in a ring
 // of rows.maxTaps slots, so the intermediate image is never materialised
-// and stays cache-resident, and each source row is converted and filtered
-// once (output rows read source rows in non-decreasing order).
+// and stays cache-resident, and as output rows read source rows in
+// non-decreasing order each source row is converted and filtered once.
 func (s *scratch) run(dst *image.RGBA, adr image.Rectangle, src image.Image) {
 	w := adr.Dx()
+	words := 2 * w // alpha pipeline: two words per pixel
+	if s.opaque {
+		words = 3 * ((w + 1) / 2) // three words per pixel pair
+	}
+	// Padded taps read up to cols.taps zero words past the last real pixel.
+	n := s.cols.hi - s.cols.lo + s.cols.pad()
+	if s.opaque {
+		s.src3 = grow(s.src3, n)
+		clear(s.src3)
+	} else {
+		s.src4 = grow(s.src4, n)
+		clear(s.src4)
+	}
 	slots := s.rows.maxTaps
-	s.cols.pad(denseTaps(s.cols.maxTaps))
-	// Padded taps may read up to cols.taps pairs past the last real source
-	// column; they have zero weight, and the zeroed tail keeps them harmless.
-	s.srcRow = grow(s.srcRow, s.cols.hi-s.cols.lo+s.cols.taps)
-	clear(s.srcRow)
-	s.ring = grow(s.ring, slots*w)
+	s.ring = grow(s.ring, slots*words)
+	clear(s.ring) // the unused half of an odd width's last pair stays zero
 	s.ringRows = grow(s.ringRows, slots)
 	s.ringY = grow(s.ringY, slots)
 	for i := range slots {
-		s.ringRows[i] = s.ring[i*w : (i+1)*w : (i+1)*w]
+		s.ringRows[i] = s.ring[i*words : (i+1)*words : (i+1)*words]
 		s.ringY[i] = -1
 	}
 	s.taps = grow(s.taps, slots)
-	s.acc = grow(s.acc, w)
+	s.acc = grow(s.acc, words)
+	s.sums = grow(s.sums, w)
 	s.loadPalette(src)
 
 	for k := range adr.Dy() {
@@ -98,24 +119,36 @@ func (s *scratch) run(dst *image.RGBA, adr image.Rectangle, src image.Image) {
 		first := int(s.rows.start[k])
 		taps := s.taps[:len(ws)]
 		for t := range taps {
-			taps[t] = s.ringRow(src, first+t)
+			taps[t] = s.midRow(src, first+t, w)
 		}
-		filterCols(s.acc, taps, ws)
-		writeRow(dst.Pix[dst.PixOffset(adr.Min.X, adr.Min.Y+k):], s.acc)
+		vfilter(s.acc, taps, ws)
+		pix := dst.Pix[dst.PixOffset(adr.Min.X, adr.Min.Y+k):]
+		if s.opaque {
+			write3(pix, s.acc, w)
+		} else {
+			write4(pix, s.acc)
+		}
 	}
 }
 
-// ringRow returns source row y (relative to rows.lo), horizontally
-// filtered, computing it into its ring slot if it is not already there.
-// A run of at most len(ring) consecutive rows maps to distinct slots, so
-// fetching one row of an output row's window never evicts another.
-func (s *scratch) ringRow(src image.Image, y int) []pair {
+// midRow returns source row y (relative to rows.lo), horizontally filtered
+// to w pixels, computing it into its ring slot if it is not already there.
+// A window of at most len(ringY) consecutive rows maps to distinct slots,
+// so fetching one row of an output row's window never evicts another.
+func (s *scratch) midRow(src image.Image, y, w int) []int64 {
 	slot := y % len(s.ringY)
 	row := s.ringRows[slot]
-	if s.ringY[slot] != y {
-		readRow(s, src, s.srcRow[:s.cols.hi-s.cols.lo], s.cols.lo, s.rows.lo+y)
-		filterRow(row, s.srcRow, &s.cols)
-		s.ringY[slot] = y
+	if s.ringY[slot] == y {
+		return row
 	}
+	n := s.cols.hi - s.cols.lo
+	if s.opaque {
+		read3(s, src, s.src3[:n], s.cols.lo, s.rows.lo+y)
+		hfilter3(row, s.src3, s.sums, &s.cols)
+	} else {
+		read4(s, src, s.src4[:n], s.cols.lo, s.rows.lo+y)
+		hfilter4(row, s.src4, &s.cols, w)
+	}
+	s.ringY[slot] = y
 	return row
 }

@@ -2,16 +2,8 @@ package resample
 
 import "math"
 
-const (
-	// weightBits is the fixed-point precision of filter weights. 14 bits keeps
-	// every product and sum well inside a 32-bit lane (see pack.go) while the
-	// quantisation error stays far below one 8-bit level.
-	weightBits = 14
-	weightOne  = 1 << weightBits
-
-	// support is the Catmull-Rom kernel's radius in source pixels at 1:1.
-	support = 2.0
-)
+// support is the Catmull-Rom kernel's radius in source pixels at 1:1.
+const support = 2.0
 
 // catmullRom evaluates the Catmull-Rom cubic (a = -0.5) at t >= 0, using the
 // same formula as golang.org/x/image/draw.CatmullRom.
@@ -31,10 +23,10 @@ type axis struct {
 	lo, hi  int     // source indices [lo, hi) read by any destination index
 	start   []int32 // per destination: first source index, relative to lo
 	off     []int32 // per destination: weights are w[off[i]:off[i+1]]
-	w       []int32 // fixed-point weights, each run summing to weightOne
-	maxTaps int     // longest run, which sizes the vertical ring buffer
+	w       []int32 // fixed-point weights, each run summing to 1<<bits
+	maxTaps int     // longest run; sizes the vertical ring buffer
 	dense   []int32 // w padded to taps weights per index (see pad)
-	taps    int
+	taps    int     // padded run length of dense
 	tmp     []float64
 }
 
@@ -46,9 +38,9 @@ type span struct {
 	sLo, sHi int     // source indices that may be read
 }
 
-// build fills a with the weights for sp. It reuses a's slices so a pooled
-// axis does not allocate in steady state.
-func (a *axis) build(sp span) {
+// build fills a with weights for sp in bits-bit fixed point. It reuses a's
+// slices, so a pooled axis does not allocate in steady state.
+func (a *axis) build(sp span, bits uint) {
 	n := sp.dHi - sp.dLo
 	a.start = grow(a.start, n)
 	a.off = grow(a.off, n+1)
@@ -64,28 +56,27 @@ func (a *axis) build(sp span) {
 		halfWidth, argScale = support*scale, 1/scale
 	}
 
-	starts := a.start[:n]
 	for k := range n {
 		d := float64(sp.dLo+k) - sp.d0
 		center := sp.s0 + (d+0.5)*scale - 0.5
 		a.off[k] = int32(len(a.w))
-		first := a.appendTaps(center, halfWidth, argScale, sp)
-		starts[k] = int32(first) // made relative to lo below
+		first := a.appendTaps(center, halfWidth, argScale, sp, bits)
 		taps := len(a.w) - int(a.off[k])
+		a.start[k] = int32(first) // made relative to lo below
 		a.lo = min(a.lo, first)
 		a.hi = max(a.hi, first+taps)
 		a.maxTaps = max(a.maxTaps, taps)
 	}
 	a.off[n] = int32(len(a.w))
-	for k := range starts {
-		starts[k] -= int32(a.lo)
+	for k := range a.start {
+		a.start[k] -= int32(a.lo)
 	}
 }
 
 // appendTaps appends the fixed-point weights for one destination pixel whose
 // centre maps to source coordinate center, and returns the source index of
 // the first weight.
-func (a *axis) appendTaps(center, halfWidth, argScale float64, sp span) int {
+func (a *axis) appendTaps(center, halfWidth, argScale float64, sp span, bits uint) int {
 	i := max(int(math.Floor(center-halfWidth)), sp.sLo)
 	j := min(int(math.Ceil(center+halfWidth)), sp.sHi)
 
@@ -99,21 +90,23 @@ func (a *axis) appendTaps(center, halfWidth, argScale float64, sp span) int {
 		a.tmp = append(a.tmp, w)
 		total += w
 	}
-	if !(total > 0) || len(a.tmp) == 0 {
+	one := float64(int(1) << bits)
+	if !(total > 0) {
 		// Only reachable with absurd float coordinates; fall back to the
 		// nearest pixel rather than dividing by zero.
-		a.w = append(a.w, weightOne)
+		a.w = append(a.w, int32(one))
 		return min(max(int(math.Round(center)), sp.sLo), sp.sHi-1)
 	}
 
-	// Round the running sum rather than each weight, so the fixed-point run
-	// sums to exactly weightOne (solid colours stay exact) and tiny weights
-	// of a very wide kernel are not all rounded away.
+	// Round the running sum rather than each weight, so a run sums to
+	// exactly 1<<bits (solid colours stay exact), tiny weights of a very
+	// wide kernel are not all rounded away, and the error of any partial
+	// sum stays below half a unit.
 	base := len(a.w)
 	cum, prev := 0.0, int32(0)
 	for _, w := range a.tmp {
 		cum += w
-		r := int32(math.Round(cum / total * weightOne))
+		r := int32(math.Round(cum / total * one))
 		a.w = append(a.w, r-prev)
 		prev = r
 	}
@@ -132,6 +125,27 @@ func (a *axis) appendTaps(center, halfWidth, argScale float64, sp span) int {
 	copy(run, run[lead:end])
 	a.w = a.w[:base+end-lead]
 	return i + lead
+}
+
+// pad lays a's weights out densely with a fixed run length per destination
+// index (zero-filled), which lets the horizontal pass use unrolled loops
+// without per-pixel bookkeeping. It returns the padded length.
+func (a *axis) pad() int {
+	switch {
+	case a.maxTaps <= 4:
+		a.taps = 4
+	case a.maxTaps <= 6:
+		a.taps = 6
+	default:
+		a.taps = (a.maxTaps + 1) &^ 1 // the generic loop takes two at a time
+	}
+	n := len(a.start)
+	a.dense = grow(a.dense, n*a.taps)
+	clear(a.dense)
+	for k := range n {
+		copy(a.dense[k*a.taps:], a.w[a.off[k]:a.off[k+1]])
+	}
+	return a.taps
 }
 
 // grow returns s resized to n, reallocating only when capacity is short.
