@@ -59,16 +59,37 @@ func (g *gradientLayer) draw(st *renderState, l *layer) error {
 	a, b := dx/length, dy/length
 	c := 0.5 - a*cx - b*cy
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := st.dst.Pix[st.dst.PixOffset(r.Min.X, y):]
+		row := st.dst.Pix[st.dst.PixOffset(r.Min.X, y) : st.dst.PixOffset(r.Max.X, y)]
 		t := a*(float64(r.Min.X)+0.5) + b*(float64(y)+0.5) + c
-		for i := 0; i < r.Dx(); i++ {
-			idx := int(t * (lutSize - 1))
-			idx = min(max(idx, 0), lutSize-1)
-			blendOver(row[i*4:i*4+4], lut[idx])
+		if a == 0 { // vertical: one colour per row
+			blendRow(row, lut[lutIndex(t)])
+			continue
+		}
+		for i := 0; i < len(row); i += 4 {
+			blendOver(row[i:i+4], lut[lutIndex(t)])
 			t += a
 		}
 	}
 	return nil
+}
+
+func lutIndex(t float64) int {
+	return min(max(int(t*(lutSize-1)), 0), lutSize-1)
+}
+
+// blendRow composites one colour over a row of pixels.
+func blendRow(row []uint8, c color.RGBA) {
+	if c.A == 0 {
+		return
+	}
+	inv := 255 - uint32(c.A)
+	for i := 0; i+3 < len(row); i += 4 {
+		px := row[i : i+4 : i+4]
+		px[0] = uint8(uint32(c.R) + (uint32(px[0])*inv+127)/255)
+		px[1] = uint8(uint32(c.G) + (uint32(px[1])*inv+127)/255)
+		px[2] = uint8(uint32(c.B) + (uint32(px[2])*inv+127)/255)
+		px[3] = uint8(uint32(c.A) + (uint32(px[3])*inv+127)/255)
+	}
 }
 
 // lut precomputes the gradient's premultiplied colours, with opacity.

@@ -91,7 +91,7 @@ func (t *tagLayer) draw(st *renderState, l *layer) error {
 		return err
 	}
 	baseline := box.Y + t.padY + t.font.Ascent()*t.size
-	fillPaths(st, []placedPath{{p, box.X + t.padX, baseline}}, fade(t.color.resolve(st.vals), l.opacity))
+	drawGlyphs(st, []placedPath{{p, box.X + t.padX, baseline}}, fade(t.color.resolve(st.vals), l.opacity), nil, l.opacity)
 	return nil
 }
 

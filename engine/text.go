@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"image/color"
-
 	"github.com/ogcard/ogcard/engine/typeset"
 	"github.com/ogcard/ogcard/fonts"
 	"github.com/tdewolff/canvas"
@@ -77,10 +75,7 @@ func (t *textLayer) draw(st *renderState, l *layer) error {
 		baseline := top + float64(i)*block.LineHeight + baselineOffset(t.font, block.Size, block.LineHeight)
 		paths = append(paths, placedPath{p, x, baseline})
 	}
-	if t.shadow != nil {
-		t.shadow.draw(st, paths, l.opacity)
-	}
-	fillPaths(st, paths, fade(t.color.resolve(st.vals), l.opacity))
+	drawGlyphs(st, paths, fade(t.color.resolve(st.vals), l.opacity), t.shadow, l.opacity)
 	return nil
 }
 
@@ -107,18 +102,6 @@ func alignX(align string, box rect, w float64) float64 {
 func baselineOffset(f *fonts.Font, size, lineHeight float64) float64 {
 	content := (f.Ascent() + f.Descent()) * size
 	return (lineHeight-content)/2 + f.Ascent()*size
-}
-
-func fillPaths(st *renderState, paths []placedPath, c color.RGBA) {
-	if c.A == 0 {
-		return
-	}
-	style := canvas.DefaultStyle
-	style.Fill = canvas.Paint{Color: c}
-	r := st.rasterizer()
-	for _, p := range paths {
-		r.RenderPath(p.path, style, canvas.Identity.Translate(p.x, st.flipY(p.y)))
-	}
 }
 
 var _ drawer = (*textLayer)(nil)

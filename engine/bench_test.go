@@ -1,0 +1,110 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ogcard/ogcard/engine"
+)
+
+// The reference card of ../shared/PEERS.md: the same photo, font and
+// headline, the photo decoded on every render as for a new article.
+var referenceData = engine.Data{
+	"title":    "Scientists discover a glowing deep-sea octopus near the Mariana Trench, raising new questions about bioluminescence and how life adapts to crushing pressure",
+	"imageUrl": "testdata/bg.jpg",
+	"brand":    "NewsDaily",
+}
+
+func BenchmarkCompile(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(root, "layouts/news.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := &engine.CompileOptions{Assets: os.DirFS(filepath.Join(root, "layouts"))}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := engine.Compile("news.json", data, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bytesLoader decodes the same bytes on every call: a fresh photo per
+// render, without disk reads in the measurement.
+type bytesLoader []byte
+
+func (l bytesLoader) LoadImage(_ context.Context, _ string) (image.Image, error) {
+	return engine.DecodeImage(bytes.NewReader(l), 0)
+}
+
+func BenchmarkRender(b *testing.B) {
+	photo, err := os.ReadFile(filepath.Join(root, "testdata/bg.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp := load(b, "layouts/news.json")
+	textOnly := engine.Data{"title": referenceData["title"], "brand": referenceData["brand"]}
+	for _, bc := range []struct {
+		name string
+		data engine.Data
+	}{{"photo", referenceData}, {"text-only", textOnly}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := tp.Render(context.Background(), bc.data, engine.RenderOptions{Images: bytesLoader(photo)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	tp := load(b, "layouts/news.json")
+	img, _, err := tp.Render(context.Background(), referenceData, engine.RenderOptions{Images: loader})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range []engine.Format{engine.WebP, engine.PNG, engine.JPEG} {
+		b.Run(string(f), func(b *testing.B) {
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				enc, err := engine.Encode(img, engine.Output{Format: f, Quality: 80})
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(enc.Data)
+			}
+			b.ReportMetric(float64(n), "bytes")
+		})
+	}
+}
+
+// BenchmarkReferenceCard is what the closing note compares with takumi:
+// decode the photo, render, encode WebP q80, all in one.
+func BenchmarkReferenceCard(b *testing.B) {
+	photo, err := os.ReadFile(filepath.Join(root, "testdata/bg.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp := load(b, "layouts/news.json")
+	for _, f := range []engine.Format{engine.WebP, engine.PNG} {
+		b.Run(string(f), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				img, _, err := tp.Render(context.Background(), referenceData, engine.RenderOptions{Images: bytesLoader(photo)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := engine.Encode(img, engine.Output{Format: f, Quality: 80}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

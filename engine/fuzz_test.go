@@ -1,0 +1,37 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ogcard/ogcard/engine"
+)
+
+// FuzzCompileLayout feeds arbitrary documents to the whole front end:
+// schema, strict decode, semantic checks, and for those that compile, a
+// render with their sample data. Nothing may panic.
+func FuzzCompileLayout(f *testing.F) {
+	for _, glob := range []string{"layouts/*.json", "testdata/invalid/*.json", "testdata/layouts/*.json"} {
+		files, _ := filepath.Glob(filepath.Join(root, glob))
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	assets := os.DirFS(filepath.Join(root, "layouts"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tp, err := engine.Compile("fuzz.json", data, &engine.CompileOptions{Assets: assets})
+		if err != nil {
+			return
+		}
+		if tp.Width < 16 || tp.Height < 16 {
+			t.Fatalf("compiled a %dx%d canvas", tp.Width, tp.Height)
+		}
+		_, _, _ = tp.Render(context.Background(), tp.SampleData(), engine.RenderOptions{})
+	})
+}
