@@ -40,7 +40,8 @@ func cutFunc(s, name string) (string, bool) {
 	return strings.CutSuffix(rest, ")")
 }
 
-func parseHex(h string) (color.RGBA, error) {
+func parseHex(orig string) (color.RGBA, error) {
+	h := orig
 	if len(h) == 3 || len(h) == 4 {
 		var b strings.Builder
 		for _, c := range h {
@@ -54,7 +55,7 @@ func parseHex(h string) (color.RGBA, error) {
 	}
 	v, err := strconv.ParseUint(h, 16, 32)
 	if len(h) != 8 || err != nil {
-		return color.RGBA{}, fmt.Errorf("invalid colour #%s: want 3, 4, 6 or 8 hex digits", h)
+		return color.RGBA{}, fmt.Errorf("invalid colour #%s: want 3, 4, 6 or 8 hex digits", orig)
 	}
 	return premultiply(uint8(v>>24), uint8(v>>16), uint8(v>>8), uint8(v)), nil
 }

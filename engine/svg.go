@@ -33,9 +33,11 @@ func (c *compiler) svgLayer(ptr string, spec *LayerSpec) drawer {
 		c.errorf(ptr+"/src", "%q is not an .svg file: use an image layer for pictures", spec.Src)
 		return nil
 	}
-	icon, err := oksvg.ReadIconStream(bytes.NewReader(data), oksvg.WarnErrorMode)
+	// Strict: an element oksvg cannot draw (text, clipPath, mask, filter)
+	// is an error the designer sees, not a silently different picture.
+	icon, err := oksvg.ReadIconStream(bytes.NewReader(data), oksvg.StrictErrorMode)
 	if err != nil {
-		c.errorf(ptr+"/src", "SVG %s: %v", spec.Src, err)
+		c.errorf(ptr+"/src", "SVG %s: %v (SVG layers draw shapes, paths and gradients; convert text to paths and drop clipPath, mask and filter)", spec.Src, err)
 		return nil
 	}
 	s := &svgLayer{}
@@ -65,10 +67,25 @@ func rasterizeSVG(icon *oksvg.SvgIcon, w, h int) *image.RGBA {
 	scale := min(float64(w)/vb.W, float64(h)/vb.H)
 	dw, dh := vb.W*scale, vb.H*scale
 	icon.SetTarget((float64(w)-dw)/2, (float64(h)-dh)/2, dw, dh)
+	// oksvg scales outlines to the target but not stroke widths or dashes.
+	for i := range icon.SVGPaths {
+		p := &icon.SVGPaths[i]
+		p.LineWidth *= scale
+		p.DashOffset *= scale
+		p.Dash = scaled(p.Dash, scale)
+	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	scanner := rasterx.NewScannerGV(w, h, img, img.Bounds())
 	icon.Draw(rasterx.NewDasher(w, h, scanner), 1)
 	return img
+}
+
+func scaled(v []float64, f float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = x * f
+	}
+	return out
 }
 
 func (s *svgLayer) draw(st *renderState, l *layer) error {

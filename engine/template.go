@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"slices"
+	"strings"
 
 	"github.com/tdewolff/canvas"
 	"github.com/tdewolff/canvas/renderers/rasterizer"
@@ -134,7 +135,7 @@ func (t *Template) Render(ctx context.Context, data Data, opts RenderOptions) (*
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		if l.when != "" && vals[l.when] == "" {
+		if l.when != "" && strings.TrimSpace(vals[l.when]) == "" {
 			continue
 		}
 		if err := l.drawer.draw(st, l); err != nil {

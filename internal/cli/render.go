@@ -73,9 +73,7 @@ func runRender(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if enc.OverBudget {
-		fmt.Fprintf(env.Stderr, "warning: the card is %d bytes, over the layout's budget of %d bytes even at the lowest quality\n", len(enc.Data), out.MaxBytes)
-	}
+	reportBudget(env, enc, out)
 	return writeOutput(env, f.out, enc.Data)
 }
 
@@ -165,7 +163,17 @@ func reportRender(env *Env, info *engine.RenderInfo) {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
 	for _, fb := range info.Fallbacks {
-		fmt.Fprintf(env.Stderr, "warning: layer %s drew its fallback: %s\n", fb.Layer, fb.Reason)
+		fmt.Fprintf(env.Stderr, "warning: layer %s: no picture (%s), drew its fallback\n", fb.Layer, fb.Reason)
+	}
+}
+
+func reportBudget(env *Env, enc *engine.Encoded, out engine.Output) {
+	switch {
+	case !enc.OverBudget:
+	case enc.Format == engine.PNG:
+		fmt.Fprintf(env.Stderr, "warning: the png card is %d bytes, over the layout's budget of %d bytes (png has no quality to lower: use webp or jpeg where size matters)\n", len(enc.Data), out.MaxBytes)
+	default:
+		fmt.Fprintf(env.Stderr, "warning: the %s card is %d bytes, over the layout's budget of %d bytes even at quality %d\n", enc.Format, len(enc.Data), out.MaxBytes, enc.Quality)
 	}
 }
 

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ogcard/ogcard/engine"
+)
+
+// repoRoot is the repository root: tests run in the package's folder.
+var repoRoot, _ = filepath.Abs("../..")
+
+// run runs the command line from the repository root.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Chdir(repoRoot)
+	var out, errb bytes.Buffer
+	code = Main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRenderWritesEachFormat(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{"png", "webp", "jpg"} {
+		out := filepath.Join(dir, "card."+ext)
+		code, _, stderr := run(t, "render", "--layout", "layouts/news.json", "--data", `{"title": "Hello", "imageUrl": "testdata/bg.jpg"}`, "-o", out)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", ext, code, stderr)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := engine.DecodeImage(f, 0)
+		f.Close()
+		if err != nil || img.Bounds().Dx() != 1200 || img.Bounds().Dy() != 630 {
+			t.Errorf("%s: decoded %v, %v; want a 1200x630 card", ext, img.Bounds(), err)
+		}
+	}
+}
+
+func TestRenderToStdoutWithSamples(t *testing.T) {
+	code, stdout, stderr := run(t, "render", "--layout", "layouts/news.json", "--format", "png", "-o", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := png.Decode(strings.NewReader(stdout)); err != nil {
+		t.Errorf("stdout is not a PNG: %v", err)
+	}
+}
+
+func TestRenderMissingImageFallsBackWithWarning(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "card.png")
+	code, _, stderr := run(t, "render", "--layout", "layouts/news.json", "--set", "title=Hi", "--set", "imageUrl=nope.jpg", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "warning: layer \"photo\" (/layers/0): no picture (open nope.jpg: no such file or directory), drew its fallback") {
+		t.Errorf("stderr %q: want a fallback warning", stderr)
+	}
+}
+
+func TestRenderErrorsAreOneLine(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "card.png")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"missing required field", []string{"render", "--layout", "layouts/news.json", "--data", `{"brand": "x"}`, "-o", out}, 1, `ogcard render: field "title": is required`},
+		{"no such layout", []string{"render", "--layout", "layouts/nope.json", "-o", out}, 1, "open layouts/nope.json: no such file or directory"},
+		{"bad data JSON", []string{"render", "--layout", "layouts/news.json", "--data", "{nope", "-o", out}, 1, "--data: not a JSON object"},
+		{"unknown format", []string{"render", "--layout", "layouts/news.json", "-o", "card.gif"}, 2, `unknown image format ".gif"`},
+		{"no output", []string{"render", "--layout", "layouts/news.json"}, 2, "--layout and -o are required"},
+		{"invalid layout", []string{"render", "--layout", "testdata/invalid/maxlines-zero.json", "-o", out}, 1, "testdata/invalid/maxlines-zero.json:10:7: /layers/0/maxLines: must be >= 1 but found 0"},
+		{"unknown command", []string{"draw"}, 2, `unknown command "draw"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := run(t, c.args...)
+			if code != c.code || !strings.Contains(stderr, c.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, c.code, c.want)
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Errorf("stack trace on stderr: %s", stderr)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	code, stdout, stderr := run(t, "validate", "layouts")
+	if code != 0 || !strings.Contains(stdout, "ok    layouts/news.json") {
+		t.Errorf("validate layouts: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = run(t, "validate", "layouts/news.json", "testdata/invalid/multiple-problems.json")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if n := strings.Count(stderr, "testdata/invalid/multiple-problems.json:"); n != 5 {
+		t.Errorf("want all 5 problems of the file reported together, got %d:\n%s", n, stderr)
+	}
+	if !strings.Contains(stderr, "1 of 2 layouts have problems") {
+		t.Errorf("no summary line in %q", stderr)
+	}
+}
