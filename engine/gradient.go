@@ -59,7 +59,7 @@ func (g *gradientLayer) draw(st *renderState, l *layer) error {
 	a, b := dx/length, dy/length
 	c := 0.5 - a*cx - b*cy
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := st.dst.Pix[st.dst.PixOffset(r.Min.X, y) : st.dst.PixOffset(r.Max.X, y)]
+		row := st.dst.Pix[st.dst.PixOffset(r.Min.X, y):st.dst.PixOffset(r.Max.X, y)]
 		t := a*(float64(r.Min.X)+0.5) + b*(float64(y)+0.5) + c
 		if a == 0 { // vertical: one colour per row
 			blendRow(row, lut[lutIndex(t)])

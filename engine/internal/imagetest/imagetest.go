@@ -146,4 +146,3 @@ func abs(x int) int {
 	}
 	return x
 }
-

@@ -1,0 +1,84 @@
+package fonts
+
+import (
+	"os"
+	"sync"
+	"testing"
+)
+
+func TestDefaultRegistry(t *testing.T) {
+	r, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		family string
+		weight int
+		italic bool
+		want   string
+	}{
+		{"Noto Sans", 400, false, "Noto Sans 400"},
+		{"noto sans", 700, false, "Noto Sans 700"},
+		{"Noto Sans", 700, true, "Noto Sans 700 italic"},
+		{"Noto Sans", 600, false, "Noto Sans 700"}, // nearest, heavier on a tie-ish
+		{"Noto Sans", 300, false, "Noto Sans 400"},
+		{"Noto Serif", 900, false, "Noto Serif 700"},
+		{"Noto Serif", 400, true, "Noto Serif 400"}, // no italic shipped: upright
+	}
+	for _, c := range cases {
+		f, ok := r.Lookup(c.family, c.weight, c.italic)
+		if !ok || f.String() != c.want {
+			t.Errorf("Lookup(%q, %d, %v) = %v, want %s", c.family, c.weight, c.italic, f, c.want)
+		}
+	}
+	if _, ok := r.Lookup("Comic Sans", 400, false); ok {
+		t.Error("found a family that is not there")
+	}
+}
+
+func TestCloneIsolatesAdditions(t *testing.T) {
+	base, _ := Default()
+	data, err := os.ReadFile("NotoSerif-Bold.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := base.Clone()
+	if _, err := c.Add("Brand Serif", data); err != nil {
+		t.Fatal(err)
+	}
+	if !c.HasFamily("Brand Serif") || base.HasFamily("Brand Serif") {
+		t.Error("a font added to a clone must not show in the base registry")
+	}
+	if _, err := c.Add("", []byte("not a font")); err == nil {
+		t.Error("garbage parsed as a font")
+	}
+}
+
+// Shaping through one Font from many goroutines: run with -race.
+func TestConcurrentShaping(t *testing.T) {
+	r, _ := Default()
+	f, _ := r.Lookup("Noto Sans", 700, false)
+	want, _ := f.Advance("Concurrent shaping")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				if got, err := f.Advance("Concurrent shaping"); err != nil || got != want {
+					t.Errorf("got %v, %v; want %v", got, err, want)
+				}
+				if _, _, err := f.Path("Wa To AV", 40, 1); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestArabicDoesNotPanic(t *testing.T) {
+	r, _ := Default()
+	f, _ := r.Lookup("Noto Sans", 400, false)
+	if _, err := f.Advance("مرحبا بالعالم"); err != nil {
+		t.Logf("shaping Arabic with a Latin font: %v", err) // an error is fine, a panic is not
+	}
+}
