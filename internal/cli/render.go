@@ -179,7 +179,7 @@ func reportBudget(env *Env, enc *engine.Encoded, out engine.Output) {
 
 func logWebPBackend(env *Env) {
 	if ok, err := engine.NativeWebP(); ok {
-		env.Log.Debug("webp: using the system libwebp")
+		env.Log.Info("webp: using the system libwebp")
 	} else {
 		env.Log.Info("webp: system libwebp not found, using the slower built-in encoder (install libwebp-dev)", "reason", err)
 	}
