@@ -4,7 +4,21 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
 )
+
+// pngFile returns an 8x8 PNG of one colour.
+func pngFile(c color.RGBA) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return b.Bytes()
+}
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 

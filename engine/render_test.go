@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/engine/internal/imagetest"
@@ -181,5 +185,51 @@ func TestTransparentCardKeepsAlpha(t *testing.T) {
 	}
 	if _, _, _, a := back.At(50, 10).RGBA(); a != 0 {
 		t.Errorf("transparent area came back with alpha %d", a)
+	}
+}
+
+// A layout may ship its own font files and name them as a family.
+func TestLayoutLocalFont(t *testing.T) {
+	ttf, err := os.ReadFile(filepath.Join(root, "fonts/NotoSerif-Bold.ttf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"fonts": [{"src": "fonts/brand.ttf", "family": "Brand Serif"}],
+		"layers": [{"type": "text", "text": "Local font", "size": 40, "font": {"family": "Brand Serif", "weight": 700}}]}`
+	assets := fstest.MapFS{"fonts/brand.ttf": &fstest.MapFile{Data: ttf}}
+	tp, err := engine.Compile("local.json", []byte(doc), &engine.CompileOptions{Assets: assets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := tp.Render(context.Background(), nil, engine.RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = engine.Compile("other.json", []byte(`{"layers": [{"type": "text", "text": "x", "size": 40, "font": {"family": "Brand Serif"}}]}`), nil)
+	if err == nil || !strings.Contains(err.Error(), `no font family "Brand Serif"`) {
+		t.Errorf("a layout's own font leaked to another layout: %v", err)
+	}
+}
+
+// The template's hash changes with the layout and with its assets, so
+// cache keys built on it never serve a stale card.
+func TestHashFollowsLayoutAndAssets(t *testing.T) {
+	doc := []byte(`{"layers": [{"type": "image", "src": "a.png"}]}`)
+	png1, png2 := pngFile(color.RGBA{255, 0, 0, 255}), pngFile(color.RGBA{0, 0, 255, 255})
+	h := func(doc []byte, asset []byte) string {
+		tp, err := engine.Compile("h.json", doc, &engine.CompileOptions{Assets: fstest.MapFS{"a.png": &fstest.MapFile{Data: asset}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tp.Hash
+	}
+	base := h(doc, png1)
+	if base != h(doc, png1) {
+		t.Error("same inputs, different hash")
+	}
+	if base == h(doc, png2) {
+		t.Error("changing an asset kept the hash")
+	}
+	if base == h([]byte(`{"layers": [{"type": "image", "src": "a.png", "fit": "contain"}]}`), png1) {
+		t.Error("changing the layout kept the hash")
 	}
 }
