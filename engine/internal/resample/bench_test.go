@@ -20,6 +20,8 @@ func BenchmarkScale(b *testing.B) {
 	}{
 		{"ycbcr_1600x900_to_1200x675", ycc, ours},
 		{"rgba_1600x900_to_1200x675", rgba, ours},
+		{"nrgba_alpha_1600x900_to_1200x675", halfTransparent(1600, 900), ours},
+		{"ycbcr_400x300_to_1200x900", photoYCbCr(b, 400, 300), ours},
 		{"xdraw_catmullrom_ycbcr_1600x900_to_1200x675", ycc, kernel(xdraw.CatmullRom)},
 		{"xdraw_catmullrom_rgba_1600x900_to_1200x675", rgba, kernel(xdraw.CatmullRom)},
 		{"xdraw_approxbilinear_ycbcr_1600x900_to_1200x675", ycc, kernel(xdraw.ApproxBiLinear)},

@@ -1,6 +1,7 @@
 package resample
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 )
@@ -30,7 +31,7 @@ func isOpaque(src image.Image, r image.Rectangle) bool {
 				return false
 			}
 		}
-		for y := r.Min.Y; y < r.Max.Y; y++ {
+		for y := r.Min.Y; y < r.Max.Y && len(p.Palette) < 256; y++ {
 			i := p.PixOffset(r.Min.X, y)
 			for _, v := range p.Pix[i : i+r.Dx()] {
 				if int(v) >= len(p.Palette) {
@@ -43,14 +44,18 @@ func isOpaque(src image.Image, r image.Rectangle) bool {
 	return false
 }
 
-// alphaOpaque checks the alpha bytes of an RGBA-layout pixel buffer.
+// alphaOpaque checks the alpha bytes of an RGBA-layout pixel buffer,
+// two pixels per 64-bit load.
 func alphaOpaque(pix []uint8, i, stride int, r image.Rectangle) bool {
+	const alphas = 0xff000000ff000000
 	for range r.Dy() {
 		row := pix[i : i+4*r.Dx()]
-		for k := 3; k < len(row); k += 4 {
-			if row[k] != 0xff {
-				return false
-			}
+		and := uint64(alphas)
+		for ; len(row) >= 8; row = row[8:] {
+			and &= binary.LittleEndian.Uint64(row)
+		}
+		if and != alphas || (len(row) == 4 && row[3] != 0xff) {
+			return false
 		}
 		i += stride
 	}
@@ -121,6 +126,12 @@ func read4(s *scratch, src image.Image, out []pair, x0, y int) {
 // premul converts non-premultiplied 8-bit RGBA exactly as image/draw does
 // for an *image.NRGBA source, so an identity scale matches draw.Draw.
 func premul(r, g, b, a uint8) pair {
+	switch a {
+	case 0xff: // the common cases need no multiplies
+		return pack4(uint32(r), uint32(g), uint32(b), 0xff)
+	case 0:
+		return pair{}
+	}
 	sa := uint32(a) * 0x101
 	return pack4(uint32(r)*sa/0xff>>8, uint32(g)*sa/0xff>>8, uint32(b)*sa/0xff>>8, sa>>8)
 }
@@ -154,8 +165,13 @@ func (s *scratch) loadPalette(src image.Image) {
 // yccTables holds the chroma terms of color.YCbCrToRGB's 16.16 fixed-point
 // formula for every byte value, so converting a pixel needs table loads
 // instead of four multiplies (the multiplier is the scarcest unit here).
+// The chroma terms are offset by 256<<16 so that the r, g and b tables,
+// indexed by the integer part of a sum, need no sign handling; their
+// entries are final opaque pipeline lanes (centred on 128 and shifted into
+// place, see pack3), saturated as YCbCrToRGB does.
 type yccTables struct {
 	crR, crG, cbG, cbB [256]int32
+	r, g, b            [1024]int64 // saturated lane values, pre-shifted
 }
 
 // yccTab is computed once at init and only read afterwards, so sharing it
@@ -164,10 +180,16 @@ var yccTab = newYCCTables()
 
 func newYCCTables() *yccTables {
 	t := new(yccTables)
+	const off = 256 << 16
 	for i := range 256 {
 		c := int32(i) - 128
-		t.crR[i], t.crG[i] = 91881*c, -46802*c
-		t.cbG[i], t.cbB[i] = -22554*c, 116130*c
+		t.crR[i], t.crG[i] = 91881*c+off, -46802*c
+		t.cbG[i], t.cbB[i] = -22554*c+off, 116130*c+off
+	}
+	// Sums reach the integer range [-228, 482] before the offset.
+	for i := range t.r {
+		v := int64(min(max(i-256, 0), 255)) - 128
+		t.r[i], t.g[i], t.b[i] = v, v<<21, v<<42
 	}
 	return t
 }
@@ -202,35 +224,25 @@ func readYCbCr(out []int64, p *image.YCbCr, x0, y int) {
 		// 4:2:0 and 4:2:2: pixel pairs share chroma, so look it up once.
 		if x0&1 == 1 {
 			ci := base + x0>>1
-			out[0] = ycc(ys[0], t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]])
+			out[0] = ycc(t, ys[0], t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]])
 			k = 1
 		}
 		for ; k+1 < len(ys); k += 2 {
 			ci := base + (x0+k)>>1
 			rt, gt, bt := t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]]
-			out[k] = ycc(ys[k], rt, gt, bt)
-			out[k+1] = ycc(ys[k+1], rt, gt, bt)
+			out[k] = ycc(t, ys[k], rt, gt, bt)
+			out[k+1] = ycc(t, ys[k+1], rt, gt, bt)
 		}
 	}
 	for ; k < len(ys); k++ {
 		ci := base + (x0+k)>>shift
-		out[k] = ycc(ys[k], t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]])
+		out[k] = ycc(t, ys[k], t.crR[cr[ci]], t.cbG[cb[ci]]+t.crG[cr[ci]], t.cbB[cb[ci]])
 	}
 }
 
 // ycc converts luma plus precomputed chroma terms to an opaque pipeline
 // word (see pack3).
-func ycc(y uint8, rt, gt, bt int32) int64 {
+func ycc(t *yccTables, y uint8, rt, gt, bt int32) int64 {
 	yy := int32(y)<<16 | int32(y)<<8 | int32(y) // y * 0x10101
-	r, g, b := clampYCC(yy+rt), clampYCC(yy+gt), clampYCC(yy+bt)
-	return int64(r) - 128 + (int64(g)-128)<<21 + (int64(b)-128)<<42
-}
-
-// clampYCC maps a 16.16 fixed-point value to [0, 255], with the branch-light
-// trick used by the standard library.
-func clampYCC(v int32) int32 {
-	if uint32(v)&0xff000000 == 0 {
-		return v >> 16
-	}
-	return ^(v >> 31) & 0xff
+	return t.r[(yy+rt)>>16&1023] + t.g[(yy+gt)>>16&1023] + t.b[(yy+bt)>>16&1023]
 }

@@ -11,19 +11,27 @@
 //     support is widened by the scale factor so every source pixel
 //     contributes and fine detail does not alias. When enlarging, the plain
 //     kernel is used, which keeps edges sharp.
-//   - Per-column and per-row weights are computed once per call in 14-bit
-//     fixed point, normalised to sum exactly to 1<<14, so solid colours are
-//     reproduced exactly and an identity scale is an exact copy.
+//   - Per-column and per-row weights are computed once per call in 12- or
+//     14-bit fixed point, each run summing to exactly one, so solid colours
+//     are reproduced exactly and an identity scale is an exact copy.
 //   - Near the edges of the source rectangle, taps that would fall outside
 //     it are dropped and the remaining weights renormalised (as x/image/draw
 //     does), so borders neither darken nor ring.
-//   - Work is separable and streamed: each needed source row is converted to
-//     premultiplied RGBA (fast paths for *image.YCbCr of every subsample
-//     ratio, *image.RGBA, *image.NRGBA, *image.Gray and *image.Paletted; any
-//     other image.Image goes through RGBA64At or At), filtered horizontally
-//     into a small ring of rows, and output rows are filtered vertically from
-//     that ring. Two colour channels are packed into each int64 so each tap
-//     costs two multiplies per pixel instead of four.
+//   - Work is separable and streamed: each needed source row is converted
+//     once (fast paths for *image.YCbCr of every subsample ratio,
+//     *image.RGBA, *image.NRGBA, *image.Gray and *image.Paletted; any other
+//     image.Image goes through RGBA64At or At), filtered horizontally into a
+//     small ring of rows, and output rows are filtered vertically from that
+//     ring, so the intermediate image is never materialised.
+//   - The filters are integer and limited by the multiplier, so channels
+//     share multiplies by living in lanes of one int64. Opaque sources (all
+//     JPEGs) drop alpha and carry R, G and B in one word; sources with
+//     transparency are premultiplied and carry two channels per word. See
+//     lanes.go for the arithmetic and its overflow bounds.
+//
+// Results are within 2 levels of x/image/draw's CatmullRom at every pixel
+// (mean difference about 0.15 of a level) at roughly a sixth of its cost;
+// YCbCr conversion matches the standard library bit for bit.
 //
 // # Errors
 //
@@ -34,8 +42,9 @@
 // # Concurrency
 //
 // The package has no mutable global state apart from a sync.Pool of scratch
-// buffers, so Scale and ScaleF may be called from many goroutines at once,
-// as long as calls do not write overlapping parts of the same destination.
+// buffers (its lookup tables are built at init and only read), so Scale and
+// ScaleF may be called from many goroutines at once, sharing sources, as
+// long as calls do not write overlapping parts of the same destination.
 // Each call runs on the calling goroutine only; it never starts goroutines,
 // so its CPU cost is attributable to the caller.
 package resample

@@ -7,29 +7,34 @@ package resample
 // ax.taps zero words past the last real pixel so padded taps stay in range.
 
 // hfilter3 filters one opaque source row (see pack3) into a mid row,
-// using sums (length n) as scratch for the raw weighted sums.
+// using sums (length n) as scratch for the raw weighted sums. Converting
+// subslices to array pointers costs one bounds check each and lets the
+// unrolled taps use constant offsets.
 func hfilter3(out, in, sums []int64, ax *axis) {
 	n := len(sums)
-	starts, w := ax.start[:n], ax.dense[:n*ax.taps]
 	switch ax.taps {
 	case 4:
-		for x, s := range starts {
-			p, q := in[s:][:4:4], w[4*x:4*x+4:4*x+4]
-			sums[x] = p[0]*int64(q[0]) + p[1]*int64(q[1]) + p[2]*int64(q[2]) + p[3]*int64(q[3])
+		runs := ax.run4[:n]
+		for x := range runs {
+			r := &runs[x]
+			p := (*[4]int64)(in[r.s:])
+			sums[x] = p[0]*r.w[0] + p[1]*r.w[1] + p[2]*r.w[2] + p[3]*r.w[3]
 		}
 	case 6:
-		for x, s := range starts {
-			p, q := in[s:][:6:6], w[6*x:6*x+6:6*x+6]
-			sums[x] = p[0]*int64(q[0]) + p[1]*int64(q[1]) + p[2]*int64(q[2]) +
-				p[3]*int64(q[3]) + p[4]*int64(q[4]) + p[5]*int64(q[5])
+		runs := ax.run6[:n]
+		for x := range runs {
+			r := &runs[x]
+			p := (*[6]int64)(in[r.s:])
+			sums[x] = p[0]*r.w[0] + p[1]*r.w[1] + p[2]*r.w[2] + p[3]*r.w[3] + p[4]*r.w[4] + p[5]*r.w[5]
 		}
 	default:
 		t := ax.taps
+		starts, w := ax.start[:n], ax.dense[:n*t]
 		for x, s := range starts {
-			p, q := in[s:][:t], w[t*x:t*x+t]
+			p, q := in[s:][:t], w[t*x:][:t]
 			var v int64
 			for k := 0; k+1 < len(p) && k+1 < len(q); k += 2 {
-				v += p[k]*int64(q[k]) + p[k+1]*int64(q[k+1])
+				v += p[k]*q[k] + p[k+1]*q[k+1]
 			}
 			sums[x] = v
 		}
@@ -37,51 +42,37 @@ func hfilter3(out, in, sums []int64, ax *axis) {
 	mid3(out, sums)
 }
 
-// mid3 rounds opaque horizontal sums to midBits and stores them in the
-// mid row layout: R0+B0<<32, R1+B1<<32, G0+G1<<32 per pixel pair.
-func mid3(out, sums []int64) {
-	for i := 0; 2*i < len(sums); i++ {
-		r0, g0, b0 := narrow3(sums[2*i])
-		r1, g1, b1 := int64(0), int64(0), int64(0)
-		if 2*i+1 < len(sums) {
-			r1, g1, b1 = narrow3(sums[2*i+1])
-		}
-		q := out[3*i : 3*i+3 : 3*i+3]
-		q[0], q[1], q[2] = r0+b0<<32, r1+b1<<32, g0+g1<<32
-	}
-}
-
 // hfilter4 filters one premultiplied RGBA source row into a mid row.
 func hfilter4(out []int64, in []pair, ax *axis, n int) {
-	starts, w := ax.start[:n], ax.dense[:n*ax.taps]
 	out = out[:2*n]
 	switch ax.taps {
 	case 4:
-		for x, s := range starts {
-			p, q := in[s:][:4:4], w[4*x:4*x+4:4*x+4]
-			w0, w1, w2, w3 := int64(q[0]), int64(q[1]), int64(q[2]), int64(q[3])
-			out[2*x] = narrow4(p[0].rb*w0 + p[1].rb*w1 + p[2].rb*w2 + p[3].rb*w3)
-			out[2*x+1] = narrow4(p[0].ga*w0 + p[1].ga*w1 + p[2].ga*w2 + p[3].ga*w3)
+		runs := ax.run4[:n]
+		for x := range runs {
+			r := &runs[x]
+			p, q := (*[4]pair)(in[r.s:]), &r.w
+			out[2*x] = narrow4(p[0].rb*q[0] + p[1].rb*q[1] + p[2].rb*q[2] + p[3].rb*q[3])
+			out[2*x+1] = narrow4(p[0].ga*q[0] + p[1].ga*q[1] + p[2].ga*q[2] + p[3].ga*q[3])
 		}
 	case 6:
-		for x, s := range starts {
-			p, q := in[s:][:6:6], w[6*x:6*x+6:6*x+6]
-			w0, w1, w2 := int64(q[0]), int64(q[1]), int64(q[2])
-			w3, w4, w5 := int64(q[3]), int64(q[4]), int64(q[5])
-			out[2*x] = narrow4(p[0].rb*w0 + p[1].rb*w1 + p[2].rb*w2 +
-				p[3].rb*w3 + p[4].rb*w4 + p[5].rb*w5)
-			out[2*x+1] = narrow4(p[0].ga*w0 + p[1].ga*w1 + p[2].ga*w2 +
-				p[3].ga*w3 + p[4].ga*w4 + p[5].ga*w5)
+		runs := ax.run6[:n]
+		for x := range runs {
+			r := &runs[x]
+			p, q := (*[6]pair)(in[r.s:]), &r.w
+			out[2*x] = narrow4(p[0].rb*q[0] + p[1].rb*q[1] + p[2].rb*q[2] +
+				p[3].rb*q[3] + p[4].rb*q[4] + p[5].rb*q[5])
+			out[2*x+1] = narrow4(p[0].ga*q[0] + p[1].ga*q[1] + p[2].ga*q[2] +
+				p[3].ga*q[3] + p[4].ga*q[4] + p[5].ga*q[5])
 		}
 	default:
 		t := ax.taps
+		starts, w := ax.start[:n], ax.dense[:n*t]
 		for x, s := range starts {
-			p, q := in[s:][:t], w[t*x:t*x+t]
+			p, q := in[s:][:t], w[t*x:][:t]
 			var rb, ga int64
 			for k := 0; k+1 < len(p) && k+1 < len(q); k += 2 {
-				wa, wb := int64(q[k]), int64(q[k+1])
-				rb += p[k].rb*wa + p[k+1].rb*wb
-				ga += p[k].ga*wa + p[k+1].ga*wb
+				rb += p[k].rb*q[k] + p[k+1].rb*q[k+1]
+				ga += p[k].ga*q[k] + p[k+1].ga*q[k+1]
 			}
 			out[2*x], out[2*x+1] = narrow4(rb), narrow4(ga)
 		}

@@ -13,7 +13,8 @@ import (
 // to src.Bounds() and the clipped source is what fills dr. dr is clipped to
 // dst.Bounds() as a window: pixels of dr outside dst are simply not drawn,
 // and the visible ones are the same as if dst were large enough. Empty
-// rectangles are a no-op, and no rectangle makes Scale panic.
+// rectangles are a no-op, and no rectangle makes Scale panic. An
+// *image.Uniform source simply fills dr.
 func Scale(dst *image.RGBA, dr image.Rectangle, src image.Image, sr image.Rectangle) {
 	ScaleF(dst, dr, src, float64(sr.Min.X), float64(sr.Min.Y), float64(sr.Max.X), float64(sr.Max.Y))
 }
@@ -36,6 +37,11 @@ func ScaleF(dst *image.RGBA, dr image.Rectangle, src image.Image, sx0, sy0, sx1,
 	if adr.Empty() || !(sx0 < sx1) || !(sy0 < sy1) {
 		return
 	}
+	if u, ok := src.(*image.Uniform); ok {
+		// Its bounds are effectively infinite; filtering would be absurd.
+		fill(dst, adr, fromColor(u.C))
+		return
+	}
 	cols := span{
 		s0: sx0, s1: sx1, d0: float64(dr.Min.X), d1: float64(dr.Max.X),
 		dLo: adr.Min.X, dHi: adr.Max.X, sLo: floorInt(sx0), sHi: ceilInt(sx1),
@@ -55,6 +61,17 @@ func ScaleF(dst *image.RGBA, dr image.Rectangle, src image.Image, sx0, sy0, sx1,
 	s.cols.build(cols, hBits)
 	s.rows.build(rows, vBits)
 	s.run(dst, adr, src)
+}
+
+// fill sets every pixel of r, which lies inside dst, to the packed colour c.
+func fill(dst *image.RGBA, r image.Rectangle, c pair) {
+	px := [4]uint8{uint8(c.rb), uint8(c.ga), uint8(c.rb >> 32), uint8(c.ga >> 32)}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := dst.Pix[dst.PixOffset(r.Min.X, y):][:4*r.Dx()]
+		for i := 0; i < len(row); i += 4 {
+			copy(row[i:i+4], px[:])
+		}
+	}
 }
 
 // floorInt and ceilInt convert clipped source coordinates, which lie within

@@ -25,8 +25,10 @@ type axis struct {
 	off     []int32 // per destination: weights are w[off[i]:off[i+1]]
 	w       []int32 // fixed-point weights, each run summing to 1<<bits
 	maxTaps int     // longest run; sizes the vertical ring buffer
-	dense   []int32 // w padded to taps weights per index (see pad)
-	taps    int     // padded run length of dense
+	taps    int     // padded run length used by the horizontal pass
+	run4    []run4  // padded runs when taps == 4
+	run6    []run6  // padded runs when taps == 6
+	dense   []int64 // padded weights (taps per index) for longer runs
 	tmp     []float64
 }
 
@@ -127,25 +129,53 @@ func (a *axis) appendTaps(center, halfWidth, argScale float64, sp span, bits uin
 	return i + lead
 }
 
-// pad lays a's weights out densely with a fixed run length per destination
-// index (zero-filled), which lets the horizontal pass use unrolled loops
-// without per-pixel bookkeeping. It returns the padded length.
+// run4 and run6 are padded runs for the unrolled horizontal loops: the
+// start (relative to lo) sits next to its weights, and the weights are
+// widened to int64 so the multiplies can take them straight from memory.
+type run4 struct {
+	s int
+	w [4]int64
+}
+
+type run6 struct {
+	s int
+	w [6]int64
+}
+
+// pad lays a's weights out with a fixed, zero-padded run length per
+// destination index, so the horizontal pass needs no per-pixel
+// bookkeeping and common lengths get unrolled loops. It returns the length.
 func (a *axis) pad() int {
+	n := len(a.start)
 	switch {
 	case a.maxTaps <= 4:
-		a.taps = 4
+		a.taps, a.run4 = 4, grow(a.run4, n)
+		for k := range n {
+			a.run4[k] = run4{s: int(a.start[k])}
+			widen(a.run4[k].w[:], a.w[a.off[k]:a.off[k+1]])
+		}
 	case a.maxTaps <= 6:
-		a.taps = 6
+		a.taps, a.run6 = 6, grow(a.run6, n)
+		for k := range n {
+			a.run6[k] = run6{s: int(a.start[k])}
+			widen(a.run6[k].w[:], a.w[a.off[k]:a.off[k+1]])
+		}
 	default:
 		a.taps = (a.maxTaps + 1) &^ 1 // the generic loop takes two at a time
-	}
-	n := len(a.start)
-	a.dense = grow(a.dense, n*a.taps)
-	clear(a.dense)
-	for k := range n {
-		copy(a.dense[k*a.taps:], a.w[a.off[k]:a.off[k+1]])
+		a.dense = grow(a.dense, n*a.taps)
+		clear(a.dense)
+		for k := range n {
+			widen(a.dense[k*a.taps:], a.w[a.off[k]:a.off[k+1]])
+		}
 	}
 	return a.taps
+}
+
+// widen copies src into the start of dst.
+func widen(dst []int64, src []int32) {
+	for i, w := range src {
+		dst[i] = int64(w)
+	}
 }
 
 // grow returns s resized to n, reallocating only when capacity is short.
