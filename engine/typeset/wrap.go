@@ -38,9 +38,7 @@ func (s *setter) wrapBroke(size float64) (lines []string, broke bool) {
 		if maxW > 0 && curClusters == 0 && segW > maxW+0.01 {
 			// A word wider than the box: break it between clusters.
 			pieces := s.breakWord(seg.text, size)
-			for _, piece := range pieces[:len(pieces)-1] {
-				lines = append(lines, piece)
-			}
+			lines = append(lines, pieces[:len(pieces)-1]...)
 			broke = true
 			// The last piece starts the next line, with the word's
 			// trailing space so the following word stays apart.

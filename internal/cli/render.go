@@ -113,7 +113,7 @@ func decodeData(b []byte, data *engine.Data) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(data); err != nil {
-		return fmt.Errorf("not a JSON object: %v", err)
+		return fmt.Errorf("not a JSON object: %w", err)
 	}
 	return nil
 }
@@ -145,7 +145,7 @@ func outputFor(t *engine.Template, f renderFlags) (engine.Output, error) {
 	if name != "" {
 		format, err := engine.ParseFormat(name)
 		if err != nil {
-			return out, fmt.Errorf("%w: %v", errUsage, err)
+			return out, fmt.Errorf("%w: %w", errUsage, err)
 		}
 		out.Format = format
 	}

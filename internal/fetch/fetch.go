@@ -44,7 +44,7 @@ func New(opts Options) *Loader {
 	if opts.Client == nil {
 		opts.Client = &http.Client{
 			Timeout: opts.Timeout,
-			CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			CheckRedirect: func(_ *http.Request, via []*http.Request) error {
 				if len(via) >= 3 {
 					return errors.New("more than 3 redirects")
 				}
@@ -66,7 +66,7 @@ func (l *Loader) LoadImage(ctx context.Context, ref string) (image.Image, error)
 	if err != nil {
 		return nil, err
 	}
-	defer body.Close()
+	defer body.Close() //nolint:errcheck // read-only stream: a close error changes nothing
 	r := &capReader{r: body, left: l.opts.MaxBytes}
 	img, err := engine.DecodeImage(r, l.opts.MaxPixels)
 	if r.over {
@@ -108,11 +108,11 @@ func (l *Loader) get(ctx context.Context, u *url.URL) (io.ReadCloser, error) {
 		return nil, shortHTTPError(err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return nil, fmt.Errorf("http %d", resp.StatusCode)
 	}
 	if resp.ContentLength > l.opts.MaxBytes {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, resp.ContentLength, l.opts.MaxBytes)
 	}
 	return resp.Body, nil

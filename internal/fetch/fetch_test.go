@@ -47,11 +47,11 @@ func noisePNG(t *testing.T, w, h int) []byte {
 func TestLoadOverHTTP(t *testing.T) {
 	pic := pngBytes(t, 40, 30)
 	mux := http.NewServeMux()
-	mux.HandleFunc("/ok.png", func(w http.ResponseWriter, r *http.Request) { w.Write(pic) })
+	mux.HandleFunc("/ok.png", func(w http.ResponseWriter, _ *http.Request) { w.Write(pic) })
 	mux.HandleFunc("/missing.png", http.NotFound)
-	mux.HandleFunc("/html", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html></html>")) })
+	mux.HandleFunc("/html", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("<html></html>")) })
 	noisy := noisePNG(t, 200, 200) // about 120 KB: a real picture over the 32 KB cap
-	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) { w.Write(noisy) })
+	mux.HandleFunc("/huge", func(w http.ResponseWriter, _ *http.Request) { w.Write(noisy) })
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		w.Write(pic[:10])
 		w.(http.Flusher).Flush()

@@ -131,12 +131,12 @@ func TestSolidColourIsExact(t *testing.T) {
 // TestAlpha checks that colour hidden under zero alpha never leaks out and
 // that the premultiplied invariant (colour <= alpha) survives overshoot.
 func TestAlpha(t *testing.T) {
-	clear := image.NewNRGBA(image.Rect(0, 0, 50, 40))
-	for i := 0; i < len(clear.Pix); i += 4 {
-		clear.Pix[i], clear.Pix[i+1], clear.Pix[i+2] = 255, 128, 7 // alpha stays 0
+	transparent := image.NewNRGBA(image.Rect(0, 0, 50, 40))
+	for i := 0; i < len(transparent.Pix); i += 4 {
+		transparent.Pix[i], transparent.Pix[i+1], transparent.Pix[i+2] = 255, 128, 7 // alpha stays 0
 	}
 	dst := filled(image.Rect(0, 0, 120, 90), color.RGBA{50, 60, 70, 255})
-	Scale(dst, dst.Rect, clear, clear.Rect)
+	Scale(dst, dst.Rect, transparent, transparent.Rect)
 	for i, v := range dst.Pix {
 		if v != 0 {
 			t.Fatalf("transparent source: byte %d = %d, want 0", i, v)

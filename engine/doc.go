@@ -1,0 +1,25 @@
+// Package engine compiles ogcard layouts and renders cards from them.
+//
+// [Compile] (or [LoadFile]) takes a layout document through three checks,
+// the JSON Schema of package schema, a strict decode into [Layout] (unknown
+// fields are errors) and semantic checks (fonts and assets exist, boxes are
+// not empty, every {{field}} is declared), and returns every problem found
+// as schema.Problems, each placed at file:line:column and JSON Pointer.
+// What passes becomes a [Template]: immutable, with assets decoded, SVGs
+// rasterized and fonts resolved once.
+//
+// [Template.Render] draws the layers bottom to top into a fresh
+// *image.RGBA: photos (through [ImageLoader], so the engine never does
+// HTTP itself) and gradients straight into the pixels, text and shapes
+// through tdewolff/canvas paths. [Encode] turns the result into WebP, PNG
+// or JPEG within an optional byte budget.
+//
+// Errors: Render returns a *[DataError] when the data does not fit the
+// layout's fields, and the context's error when it ends (checked between
+// layers). A picture that cannot be loaded is not an error: the layer draws
+// its fallback and [RenderInfo] says why.
+//
+// Concurrency: a Template is safe for any number of concurrent renders;
+// all per-render state lives in an unexported renderState, as
+// text/template keeps its execution state apart from the template.
+package engine
