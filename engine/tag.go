@@ -9,7 +9,7 @@ import (
 // to the text, placed from a corner of the canvas.
 type tagLayer struct {
 	text          *textTemplate
-	font          *fonts.Font
+	font          *fonts.Stack
 	size          float64
 	letterSpacing float64
 	color         colorValue
@@ -86,12 +86,12 @@ func (t *tagLayer) draw(st *renderState, l *layer) error {
 		box.Y = H - t.y - box.H
 	}
 	drawRoundedRect(st, box, t.radius, fade(t.background.resolve(st.vals), l.opacity))
-	p, _, err := t.font.Path(line.Text, t.size, t.letterSpacing)
+	set, err := t.font.Line(line.Text, t.size, t.letterSpacing, fonts.IsRTL(s))
 	if err != nil {
 		return err
 	}
 	baseline := box.Y + t.padY + t.font.Ascent()*t.size
-	drawGlyphs(st, []placedPath{{p, box.X + t.padX, baseline}}, fade(t.color.resolve(st.vals), l.opacity), nil, l.opacity)
+	drawGlyphs(st, []placedLine{{set, box.X + t.padX, baseline}}, fade(t.color.resolve(st.vals), l.opacity), nil, l.opacity)
 	return nil
 }
 

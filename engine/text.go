@@ -3,7 +3,6 @@ package engine
 import (
 	"github.com/ogcard/ogcard/engine/typeset"
 	"github.com/ogcard/ogcard/fonts"
-	"github.com/tdewolff/canvas"
 )
 
 // textLayer is a block of text in a box: wrapped, clamped with an
@@ -11,7 +10,7 @@ import (
 type textLayer struct {
 	box           rect
 	text          *textTemplate
-	font          *fonts.Font
+	font          *fonts.Stack
 	size, minSize float64
 	lineHeight    float64
 	letterSpacing float64
@@ -65,33 +64,34 @@ func (t *textLayer) draw(st *renderState, l *layer) error {
 	case "bottom":
 		top += t.box.H - block.Height()
 	}
-	paths := make([]placedPath, 0, len(block.Lines))
+	rtl := fonts.IsRTL(s)
+	lines := make([]placedLine, 0, len(block.Lines))
 	for i, line := range block.Lines {
-		p, _, err := t.font.Path(line.Text, block.Size, t.letterSpacing)
+		set, err := t.font.Line(line.Text, block.Size, t.letterSpacing, rtl)
 		if err != nil {
 			return err
 		}
-		x := alignX(t.align, t.box, line.Width)
+		x := alignX(t.align, rtl, t.box, set.Width)
 		baseline := top + float64(i)*block.LineHeight + baselineOffset(t.font, block.Size, block.LineHeight)
-		paths = append(paths, placedPath{p, x, baseline})
+		lines = append(lines, placedLine{set, x, baseline})
 	}
-	drawGlyphs(st, paths, fade(t.color.resolve(st.vals), l.opacity), t.shadow, l.opacity)
+	drawGlyphs(st, lines, fade(t.color.resolve(st.vals), l.opacity), t.shadow, l.opacity)
 	return nil
 }
 
-// placedPath is a line's outline and where its baseline starts, in card pixels.
-type placedPath struct {
-	path *canvas.Path
+// placedLine is a set line and where its baseline starts, in card pixels.
+type placedLine struct {
+	*fonts.Line
 	x, y float64
 }
 
-// alignX places a line of width w in box. start and end are left and right
-// until bidirectional text gives them a paragraph direction.
-func alignX(align string, box rect, w float64) float64 {
-	switch align {
-	case "center":
+// alignX places a line of width w in box. start and end follow the
+// paragraph's direction: start is the right edge for Arabic or Hebrew.
+func alignX(align string, rtl bool, box rect, w float64) float64 {
+	switch {
+	case align == "center":
 		return box.X + (box.W-w)/2
-	case "right", "end":
+	case align == "right", align == "end" && !rtl, align == "start" && rtl:
 		return box.X + box.W - w
 	}
 	return box.X
@@ -99,7 +99,7 @@ func alignX(align string, box rect, w float64) float64 {
 
 // baselineOffset centres the font's ascent+descent in the line box, as CSS
 // does, and snaps nothing: sub-pixel baselines keep line spacing even.
-func baselineOffset(f *fonts.Font, size, lineHeight float64) float64 {
+func baselineOffset(f *fonts.Stack, size, lineHeight float64) float64 {
 	content := (f.Ascent() + f.Descent()) * size
 	return (lineHeight-content)/2 + f.Ascent()*size
 }

@@ -15,34 +15,44 @@ import (
 // (x/image/vector accumulates coverage several times faster than the
 // scanline rasterizer canvas uses), and that one mask serves both the
 // shadow, blurred and offset, and the text itself.
-func drawGlyphs(st *renderState, paths []placedPath, col color.RGBA, sh *shadow, opacity float64) {
+func drawGlyphs(st *renderState, lines []placedLine, col color.RGBA, sh *shadow, opacity float64) {
 	pad := 0
 	if sh != nil && sh.blurRadius >= 0.5 {
 		pad = int(math.Ceil(sh.blurRadius * 2))
 	}
-	area := pathBounds(paths).Inset(-pad - 1)
-	if area.Empty() {
-		return
+	if area := pathBounds(lines).Inset(-pad - 1); !area.Empty() {
+		mask := coverage(lines, area)
+		if sh != nil {
+			sh.draw(st, mask, area, opacity)
+		}
+		if col.A > 0 {
+			draw.DrawMask(st.dst, area, image.NewUniform(col), image.Point{}, mask, image.Point{}, draw.Over)
+		}
 	}
-	mask := coverage(paths, area)
-	if sh != nil {
-		sh.draw(st, mask, area, opacity)
-	}
-	if col.A > 0 {
-		draw.DrawMask(st.dst, area, image.NewUniform(col), image.Point{}, mask, image.Point{}, draw.Over)
+	drawBitmaps(st, lines, opacity)
+}
+
+// drawBitmaps composites the colour emoji of the lines, in their own
+// colours: a text colour does not apply to them.
+func drawBitmaps(st *renderState, lines []placedLine, opacity float64) {
+	for _, l := range lines {
+		origin := image.Pt(int(math.Round(l.x)), int(math.Round(l.y)))
+		for _, b := range l.Bitmaps {
+			compositeAt(st.dst, origin.Add(b.At), b.Img, opacity)
+		}
 	}
 }
 
 // coverage rasterizes the outlines into an alpha mask covering area.
-func coverage(paths []placedPath, area image.Rectangle) *image.Alpha {
+func coverage(lines []placedLine, area image.Rectangle) *image.Alpha {
 	w, h := area.Dx(), area.Dy()
 	ras := vector.NewRasterizer(w, h)
-	for _, p := range paths {
+	for _, l := range lines {
 		// Into the mask's own coordinates, y up from its bottom edge,
 		// which is what ToVectorRasterizer expects.
-		x := p.x - float64(area.Min.X)
-		y := float64(h) - (p.y - float64(area.Min.Y))
-		p.path.Transform(canvas.Identity.Translate(x, y)).ToVectorRasterizer(ras, canvas.DPMM(1))
+		x := l.x - float64(area.Min.X)
+		y := float64(h) - (l.y - float64(area.Min.Y))
+		l.Path.Copy().Transform(canvas.Identity.Translate(x, y)).ToVectorRasterizer(ras, canvas.DPMM(1))
 	}
 	mask := image.NewAlpha(image.Rect(0, 0, w, h))
 	ras.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
@@ -50,15 +60,17 @@ func coverage(paths []placedPath, area image.Rectangle) *image.Alpha {
 }
 
 // pathBounds is the pixel box around all the placed outlines.
-func pathBounds(paths []placedPath) image.Rectangle {
+func pathBounds(lines []placedLine) image.Rectangle {
 	var r image.Rectangle
-	for _, p := range paths {
-		b := p.path.FastBounds()
-		pr := image.Rect(
-			int(math.Floor(p.x+b.X0)), int(math.Floor(p.y-b.Y1)),
-			int(math.Ceil(p.x+b.X1)), int(math.Ceil(p.y-b.Y0)),
-		)
-		r = r.Union(pr)
+	for _, l := range lines {
+		if l.Path.Empty() {
+			continue
+		}
+		b := l.Path.FastBounds()
+		r = r.Union(image.Rect(
+			int(math.Floor(l.x+b.X0)), int(math.Floor(l.y-b.Y1)),
+			int(math.Ceil(l.x+b.X1)), int(math.Ceil(l.y-b.Y0)),
+		))
 	}
 	return r
 }

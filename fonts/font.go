@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/go-text/typesetting/language"
 	"github.com/tdewolff/canvas"
 	"github.com/tdewolff/canvas/text"
 	"github.com/tdewolff/font"
@@ -18,6 +19,7 @@ type Font struct {
 
 	mu   sync.Mutex // guards face: the shaper's glyph cache is not thread-safe
 	face *canvas.FontFace
+	lazy *lazySource // for a system font parsed on first use, else nil
 
 	unitsPerEm float64
 	ascent     float64 // above the baseline, in em
@@ -25,12 +27,11 @@ type Font struct {
 	capHeight  float64 // in em
 }
 
-// Glyph is a shaped glyph: its outline id and its position, in em.
+// glyph is a shaped glyph: its outline id and its position, in em.
 type glyph struct {
-	id               uint16
-	xAdvance, xOff   float64
-	yOff             float64
-	clusterByteIndex uint32
+	id             uint16
+	xAdvance, xOff float64
+	yOff           float64
 }
 
 func newFont(data []byte) (*Font, error) {
@@ -79,16 +80,20 @@ func familyName(sfnt *font.SFNT) string {
 }
 
 // Ascent is the height above the baseline, as a fraction of the font size.
-func (f *Font) Ascent() float64 { return f.ascent }
+func (f *Font) Ascent() float64 { f.ensure(); return f.ascent }
 
 // Descent is the depth below the baseline, positive, as a fraction of the font size.
-func (f *Font) Descent() float64 { return f.descent }
+func (f *Font) Descent() float64 { f.ensure(); return f.descent }
 
 // CapHeight is the height of capital letters, as a fraction of the font size.
-func (f *Font) CapHeight() float64 { return f.capHeight }
+func (f *Font) CapHeight() float64 { f.ensure(); return f.capHeight }
 
-// HasGlyph reports whether the font maps r to a glyph.
+// HasGlyph reports whether the font maps r to a glyph. A system font is
+// parsed here the first time it may have r.
 func (f *Font) HasGlyph(r rune) bool {
+	if f.lazy != nil && (!f.lazy.covers(r) || !f.ensure()) {
+		return false
+	}
 	return f.face.Font.GlyphIndex(r) != 0
 }
 
@@ -115,20 +120,26 @@ func (f *Font) Advance(s string) (float64, error) {
 	return w, nil
 }
 
-// Path returns the outline of s set at size pixels, with letterSpacing
-// pixels added after every glyph, in canvas coordinates (y up) with the
-// baseline's start at the origin. It also returns the advance width in
-// pixels, trailing letter spacing excluded.
+// Path returns the outline of s, set left to right at size pixels with
+// letterSpacing pixels between glyphs, in canvas coordinates (y up) with
+// the baseline's start at the origin, and its advance width in pixels.
+// Text in several scripts or directions goes through a [Stack] instead.
 func (f *Font) Path(s string, size, letterSpacing float64) (*canvas.Path, float64, error) {
-	glyphs, err := f.shape(s)
+	p := &canvas.Path{}
+	x, err := f.appendPath(p, run{text: s, script: language.Common}, 0, size, letterSpacing)
+	return p, x, err
+}
+
+// appendPath shapes one run and appends its glyph outlines to p, starting
+// at pen position x; it returns the pen position after the run.
+func (f *Font) appendPath(p *canvas.Path, r run, x, size, letterSpacing float64) (float64, error) {
+	glyphs, err := f.shapeRun(r.text, r.rtl, r.script)
 	if err != nil {
-		return nil, 0, err
+		return x, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	p := &canvas.Path{}
 	scale := size / f.unitsPerEm
-	x := 0.0
 	for i, g := range glyphs {
 		if i > 0 {
 			x += letterSpacing
@@ -136,13 +147,22 @@ func (f *Font) Path(s string, size, letterSpacing float64) (*canvas.Path, float6
 		_ = f.face.Font.GlyphPath(p, g.id, 0, x+g.xOff*size, g.yOff*size, scale, font.NoHinting)
 		x += g.xAdvance * size
 	}
-	return p, x, nil
+	return x, nil
 }
 
-// shape runs the shaper under the font's lock and converts the result to
-// em units. A panic inside the shaper becomes an error: a headline must
-// never take the process down.
-func (f *Font) shape(s string) (glyphs []glyph, err error) {
+// shape shapes s left to right, as Latin-like text.
+func (f *Font) shape(s string) ([]glyph, error) {
+	return f.shapeRun(s, false, language.Common)
+}
+
+// shapeRun runs the shaper under the font's lock and converts the result
+// to em units; glyphs come in visual order (reversed for right to left).
+// A panic inside the shaper becomes an error: a headline must never take
+// the process down.
+func (f *Font) shapeRun(s string, rtl bool, script language.Script) (glyphs []glyph, err error) {
+	if !f.ensure() {
+		return nil, fmt.Errorf("font %s: %w", f, f.lazy.err)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	defer func() {
@@ -150,15 +170,22 @@ func (f *Font) shape(s string) (glyphs []glyph, err error) {
 			glyphs, err = nil, fmt.Errorf("shape %q with %s: %v", truncate(s, 40), f, r)
 		}
 	}()
-	raw := f.face.Glyphs(s)
+	face := *f.face // per-call direction and script; the shaper is shared
+	face.Direction = text.LeftToRight
+	if rtl {
+		face.Direction = text.RightToLeft
+	}
+	if script != language.Common {
+		face.Script = text.Script(script)
+	}
+	raw := face.Glyphs(s)
 	glyphs = make([]glyph, len(raw))
 	for i, g := range raw {
 		glyphs[i] = glyph{
-			id:               g.ID,
-			xAdvance:         float64(g.XAdvance) / f.unitsPerEm,
-			xOff:             float64(g.XOffset) / f.unitsPerEm,
-			yOff:             float64(g.YOffset) / f.unitsPerEm,
-			clusterByteIndex: g.Cluster,
+			id:       g.ID,
+			xAdvance: float64(g.XAdvance) / f.unitsPerEm,
+			xOff:     float64(g.XOffset) / f.unitsPerEm,
+			yOff:     float64(g.YOffset) / f.unitsPerEm,
 		}
 	}
 	return glyphs, nil

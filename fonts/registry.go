@@ -19,7 +19,10 @@ const DefaultFamily = "Noto Sans"
 // [Default] or [NewRegistry] and [Registry.Add]; after that it is only read,
 // and safe for concurrent use.
 type Registry struct {
-	families map[string][]*Font // key: lower-cased family name
+	families  map[string][]*Font // key: lower-cased family name
+	fallbacks []string           // families tried after the requested one, in order
+	emoji     EmojiFont          // nil when none was found
+	missing   []string           // scripts no font covers, for one log line
 }
 
 // NewRegistry returns an empty registry.
@@ -27,7 +30,42 @@ func NewRegistry() *Registry {
 	return &Registry{families: map[string][]*Font{}}
 }
 
+// embeddedFallbacks are the families tried after the requested one: Noto
+// Sans covers Latin, Greek, Cyrillic and Vietnamese, the others a script
+// each. Noto Sans CJK and colour emoji are found on the system.
+var embeddedFallbacks = []string{
+	"Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew",
+	"Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Telugu",
+	"Noto Sans Kannada", "Noto Sans Malayalam", "Noto Sans Gujarati", "Noto Sans Gurmukhi",
+	"Noto Sans Oriya", "Noto Sans Sinhala", "Noto Sans Thai", "Noto Sans Lao", "Noto Sans Khmer",
+	"Noto Sans Myanmar", "Noto Sans Georgian", "Noto Sans Armenian", "Noto Sans Ethiopic",
+}
+
+// SystemOptions say where to look for the fonts ogcard does not embed.
+type SystemOptions struct {
+	Dirs      []string                               // searched in order; default: $OGCARD_FONTS_DIR, then the system's folders
+	LoadEmoji func(path string) (EmojiFont, error) // parses a colour emoji font; nil skips emoji
+}
+
+// DefaultSystem is how Default finds system fonts; package fonts/emoji
+// sets LoadEmoji when it is linked in.
+var DefaultSystem = SystemOptions{}
+
 var loadDefault = sync.OnceValues(func() (*Registry, error) {
+	r, err := loadEmbedded()
+	if err != nil {
+		return nil, err
+	}
+	opts := DefaultSystem
+	if opts.Dirs == nil {
+		opts.Dirs = systemDirs()
+	}
+	r.fallbacks = append(slices.Clone(embeddedFallbacks), r.addSystemFonts(opts.Dirs, opts.LoadEmoji)...)
+	r.missing = r.uncoveredScripts()
+	return r, nil
+})
+
+func loadEmbedded() (*Registry, error) {
 	r := NewRegistry()
 	err := fs.WalkDir(embedded, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -43,7 +81,7 @@ var loadDefault = sync.OnceValues(func() (*Registry, error) {
 		return nil
 	})
 	return r, err
-})
+}
 
 // Default returns the registry of the embedded fonts, parsed once per
 // process. Callers must not Add to it: Clone it first.
@@ -72,9 +110,48 @@ func (r *Registry) Add(family string, data []byte) (*Font, error) {
 	if family != "" {
 		f.Family = family
 	}
+	r.register(f)
+	return f, nil
+}
+
+func (r *Registry) register(f *Font) {
 	key := strings.ToLower(f.Family)
 	r.families[key] = append(r.families[key], f)
-	return f, nil
+}
+
+// Stack returns the font stack for a requested face: its nearest match,
+// then every fallback family at the nearest weight and style, then colour
+// emoji. It reports false when the family is unknown.
+func (r *Registry) Stack(family string, weight int, italic bool) (*Stack, bool) {
+	primary, ok := r.Lookup(family, weight, italic)
+	if !ok {
+		return nil, false
+	}
+	s := &Stack{fonts: []*Font{primary}, emoji: r.emoji}
+	for _, fb := range r.fallbacks {
+		if strings.EqualFold(fb, primary.Family) {
+			continue
+		}
+		if f, ok := r.Lookup(fb, weight, italic); ok {
+			s.fonts = append(s.fonts, f)
+		}
+	}
+	return s, true
+}
+
+// MissingScripts names the scripts that no font covers, for one clear log
+// line at start-up ("Chinese, Japanese and Korean", "colour emoji").
+func (r *Registry) MissingScripts() []string { return slices.Clone(r.missing) }
+
+func (r *Registry) uncoveredScripts() []string {
+	var out []string
+	if !r.HasFamily("Noto Sans CJK") {
+		out = append(out, "Chinese, Japanese and Korean (install fonts-noto-cjk, or put NotoSansCJK-Regular.ttc and -Bold.ttc in $"+FontDirsEnv+")")
+	}
+	if r.emoji == nil {
+		out = append(out, "colour emoji (install fonts-noto-color-emoji, or put NotoColorEmoji.ttf in $"+FontDirsEnv+")")
+	}
+	return out
 }
 
 // HasFamily reports whether any face of family is registered.
@@ -82,11 +159,17 @@ func (r *Registry) HasFamily(family string) bool {
 	return len(r.families[strings.ToLower(family)]) > 0
 }
 
-// Families lists the registered family names, sorted.
+// Families lists the families a layout would name, sorted: every
+// registered family except those that serve only as fallbacks for other
+// scripts (they can still be named, but listing twenty script fonts in an
+// error message helps nobody).
 func (r *Registry) Families() []string {
 	var names []string
 	for _, faces := range r.families {
-		names = append(names, faces[0].Family)
+		name := faces[0].Family
+		if name == DefaultFamily || !slices.ContainsFunc(r.fallbacks, func(fb string) bool { return strings.EqualFold(fb, name) }) {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	return names
