@@ -43,7 +43,7 @@ var embeddedFallbacks = []string{
 
 // SystemOptions say where to look for the fonts ogcard does not embed.
 type SystemOptions struct {
-	Dirs      []string                               // searched in order; default: $OGCARD_FONTS_DIR, then the system's folders
+	Dirs      []string                             // searched in order; default: $OGCARD_FONTS_DIR, then the system's folders
 	LoadEmoji func(path string) (EmojiFont, error) // parses a colour emoji font; nil skips emoji
 }
 
