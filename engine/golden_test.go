@@ -13,6 +13,7 @@ import (
 
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/engine/internal/imagetest"
+	"github.com/ogcard/ogcard/fonts"
 	"github.com/ogcard/ogcard/internal/fetch"
 )
 
@@ -38,6 +39,23 @@ type renderCase struct {
 	Layout      string      `json:"layout"`
 	Data        engine.Data `json:"data"`
 	Fallbacks   int         `json:"fallbacks"`
+	SystemFonts bool        `json:"systemFonts"` // needs Noto Sans CJK and colour emoji from the system
+}
+
+// requireSystemFonts skips a case that needs system fonts the machine
+// lacks, except in CI, which installs them (.ci/run) and must not skip.
+func requireSystemFonts(t *testing.T) {
+	t.Helper()
+	reg, err := fonts.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if missing := reg.MissingScripts(); len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI must have every font: no font for %s", strings.Join(missing, "; "))
+		}
+		t.Skipf("no font for %s", strings.Join(missing, "; "))
+	}
 }
 
 var (
@@ -73,6 +91,9 @@ func TestGoldenCases(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c := readCase(t, file)
+			if c.SystemFonts {
+				requireSystemFonts(t)
+			}
 			img, info, err := load(t, c.Layout).Render(context.Background(), c.Data, engine.RenderOptions{Images: loader})
 			if err != nil {
 				t.Fatal(err)

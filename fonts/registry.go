@@ -44,11 +44,11 @@ var embeddedFallbacks = []string{
 // SystemOptions say where to look for the fonts ogcard does not embed.
 type SystemOptions struct {
 	Dirs      []string                             // searched in order; default: $OGCARD_FONTS_DIR, then the system's folders
-	LoadEmoji func(path string) (EmojiFont, error) // parses a colour emoji font; nil skips emoji
+	LoadEmoji func(path string) (EmojiFont, error) // opens a colour emoji font; default: Noto Color Emoji through package fonts/emoji
 }
 
-// DefaultSystem is how Default finds system fonts; package fonts/emoji
-// sets LoadEmoji when it is linked in.
+// DefaultSystem is how Default finds system fonts. Change it only before
+// the first call to Default (tests point it at other folders).
 var DefaultSystem = SystemOptions{}
 
 var loadDefault = sync.OnceValues(func() (*Registry, error) {
@@ -59,6 +59,9 @@ var loadDefault = sync.OnceValues(func() (*Registry, error) {
 	opts := DefaultSystem
 	if opts.Dirs == nil {
 		opts.Dirs = systemDirs()
+	}
+	if opts.LoadEmoji == nil {
+		opts.LoadEmoji = newLazyEmoji
 	}
 	r.fallbacks = append(slices.Clone(embeddedFallbacks), r.addSystemFonts(opts.Dirs, opts.LoadEmoji)...)
 	r.missing = r.uncoveredScripts()

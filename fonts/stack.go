@@ -3,6 +3,7 @@ package fonts
 import (
 	"fmt"
 	"image"
+	"slices"
 	"unicode"
 
 	"github.com/go-text/typesetting/language"
@@ -122,6 +123,43 @@ func bidiRuns(line string, rtl bool) (runs []run) {
 	for i := range ord.NumRuns() {
 		r := ord.Run(i)
 		runs = append(runs, run{text: r.String(), rtl: r.Direction() == bidi.RightToLeft})
+	}
+	return reorder(runs, rtl)
+}
+
+// reorder puts runs given in logical order into visual order (UAX #9
+// rule L2): x/text resolves each run's direction but leaves the runs in
+// logical order. A run's embedding level follows from its direction and
+// the paragraph's: left-to-right text inside a right-to-left paragraph
+// (Latin words, numbers) sits one level above it.
+func reorder(runs []run, paragraphRTL bool) []run {
+	levels := make([]int, len(runs))
+	highest := 0
+	for i, r := range runs {
+		switch {
+		case paragraphRTL && r.rtl:
+			levels[i] = 1
+		case paragraphRTL:
+			levels[i] = 2
+		case r.rtl:
+			levels[i] = 1
+		}
+		highest = max(highest, levels[i])
+	}
+	for level := highest; level >= 1; level-- {
+		for i := 0; i < len(runs); {
+			if levels[i] < level {
+				i++
+				continue
+			}
+			j := i
+			for j < len(runs) && levels[j] >= level {
+				j++
+			}
+			slices.Reverse(runs[i:j])
+			slices.Reverse(levels[i:j])
+			i = j
+		}
 	}
 	return runs
 }
@@ -279,7 +317,9 @@ func (s *Stack) emojiRun(line *Line, r run, x, size, letterSpacing float64) (flo
 		if err != nil {
 			return x, fmt.Errorf("emoji glyph %d: %w", g.ID, err)
 		}
-		line.Bitmaps = append(line.Bitmaps, Bitmap{Img: img, At: image.Pt(int(x+0.5)+off.X, off.Y)})
+		if img != nil {
+			line.Bitmaps = append(line.Bitmaps, Bitmap{Img: img, At: image.Pt(int(x+0.5)+off.X, off.Y)})
+		}
 		x += g.Advance * size
 	}
 	return x, nil

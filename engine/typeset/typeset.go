@@ -3,6 +3,7 @@ package typeset
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -148,10 +149,19 @@ func (s *setter) measureSegments() error {
 			text: strings.TrimRight(seg, "\n"), width: w, full: full,
 			clusters:  uniseg.GraphemeClusterCount(trimmed),
 			allSpaces: uniseg.GraphemeClusterCount(strings.TrimRight(seg, "\n")),
-			mustBreak: mustBreak && len(rest) > 0,
+			mustBreak: mustBreak && len(rest) > 0 && endsInHardBreak(seg),
 		})
 	}
 	return nil
+}
+
+// endsInHardBreak reports whether a segment ends in a mandatory line
+// break. uniseg v0.4.7 also flags the end of an emoji with a skin tone
+// (👍🏽) as mandatory, which would put every such emoji on a line of its
+// own, so its flag is only trusted when a line break character is there.
+func endsInHardBreak(seg string) bool {
+	r, _ := utf8.DecodeLastRuneInString(seg)
+	return strings.ContainsRune("\n\r\v\f\u0085\u2028\u2029", r)
 }
 
 // px converts a width in em plus n clusters of letter spacing to pixels.

@@ -180,3 +180,14 @@ func BenchmarkLayoutHeadline(b *testing.B) {
 		}
 	}
 }
+
+// An emoji with a skin tone is no hard line break (uniseg says it is).
+func TestSkinToneIsNoLineBreak(t *testing.T) {
+	b, err := Layout("tones 👍🏽👋🏿 keycaps", Params{Font: font(t, 400), Size: 20, MaxWidth: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Lines) != 1 {
+		t.Errorf("got lines %+v, want one line", b.Lines)
+	}
+}

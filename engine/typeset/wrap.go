@@ -39,7 +39,10 @@ func (s *setter) wrapBroke(size float64) (lines []string, broke bool) {
 			// A word wider than the box: break it between clusters.
 			pieces := s.breakWord(seg.text, size)
 			lines = append(lines, pieces[:len(pieces)-1]...)
-			broke = true
+			// Thai, Lao, Khmer and Myanmar write words without spaces, so
+			// breaking between clusters is how they wrap, not a failure
+			// to fit.
+			broke = broke || !noSpaceScript(seg.text)
 			// The last piece starts the next line, with the word's
 			// trailing space so the following word stays apart.
 			last := pieces[len(pieces)-1] + seg.text[len(strings.TrimRight(seg.text, " ")):]
@@ -147,6 +150,17 @@ func dropLast(line string) string {
 		b.WriteString(c)
 	}
 	return b.String()
+}
+
+// noSpaceScript reports whether a word is written in a script that does
+// not separate words with spaces (UAX #14's class SA).
+func noSpaceScript(word string) bool {
+	for _, r := range word {
+		if unicode.In(r, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) {
+			return true
+		}
+	}
+	return false
 }
 
 func trimForEllipsis(line string) string {

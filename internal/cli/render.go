@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/fonts"
 	"github.com/ogcard/ogcard/internal/fetch"
 )
 
@@ -50,6 +51,7 @@ func runRender(env *Env, args []string) error {
 		printLayoutError(env, err)
 		return errReported
 	}
+	logFontCoverage(env)
 	data, err := renderData(t, f)
 	if err != nil {
 		return err
@@ -174,6 +176,18 @@ func reportBudget(env *Env, enc *engine.Encoded, out engine.Output) {
 		fmt.Fprintf(env.Stderr, "warning: the png card is %d bytes, over the layout's budget of %d bytes (png has no quality to lower: use webp or jpeg where size matters)\n", len(enc.Data), out.MaxBytes)
 	default:
 		fmt.Fprintf(env.Stderr, "warning: the %s card is %d bytes, over the layout's budget of %d bytes even at quality %d\n", enc.Format, len(enc.Data), out.MaxBytes, enc.Quality)
+	}
+}
+
+// logFontCoverage says once which scripts no font covers, so a card of
+// tofu boxes has an explanation before it is drawn.
+func logFontCoverage(env *Env) {
+	reg, err := fonts.Default()
+	if err != nil {
+		return
+	}
+	for _, s := range reg.MissingScripts() {
+		env.Log.Info("fonts: no font for " + s)
 	}
 }
 
