@@ -126,3 +126,35 @@ func BenchmarkReferenceCard(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScripts renders the reference card (photo decoded every time,
+// WebP q80) with headlines in other scripts, for the ratio against the
+// Latin one: fallback fonts, bidi and emoji bitmaps are what it measures.
+func BenchmarkScripts(b *testing.B) {
+	photo, err := os.ReadFile(filepath.Join(root, "testdata/bg.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp := load(b, "layouts/news.json")
+	for _, bc := range []struct{ name, title string }{
+		{"latin", referenceData["title"].(string)},
+		{"arabic", "العلماء يكتشفون أخطبوطاً متوهجاً في أعماق البحر قرب خندق ماريانا، ما يثير أسئلة جديدة حول التلألؤ الحيوي وكيف تتكيف الحياة مع الضغط الساحق"},
+		{"emoji", "Scientists discover a glowing 🐙 deep-sea octopus 🌊 near the Mariana Trench 🔬, raising new questions 🤔 about bioluminescence ✨ and how life adapts 💪🏽 to crushing pressure 👨‍🔬🇯🇵"},
+	} {
+		data := engine.Data{"title": bc.title, "imageUrl": "testdata/bg.jpg", "brand": "NewsDaily"}
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := processCPU()
+			for b.Loop() {
+				img, _, err := tp.Render(context.Background(), data, engine.RenderOptions{Images: bytesLoader(photo)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := engine.Encode(img, engine.Output{Format: engine.WebP, Quality: 80}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((processCPU()-cpu)*1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+}

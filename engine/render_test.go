@@ -233,3 +233,34 @@ func TestHashFollowsLayoutAndAssets(t *testing.T) {
 		t.Error("changing the layout kept the hash")
 	}
 }
+
+// Mixed scripts render in parallel through shared font stacks: with
+// -race, this covers the shaper caches of every fallback font and the
+// emoji font's face pool.
+func TestParallelMixedScriptRenders(t *testing.T) {
+	tp := load(t, "testdata/layouts/i18n.json")
+	titles := []string{
+		"العلماء يكتشفون أخطبوطاً متوهجاً في أعماق البحر",
+		"वैज्ञानिकों ने एक चमकता हुआ ऑक्टोपस खोजा",
+		"Family 👨‍👩‍👧‍👦 flags 🇯🇵🇧🇷 skin 👍🏽",
+		"科学家发现一种发光的深海章鱼",
+		"Apple تطلق iOS 18.2 اليوم",
+		"นักวิทยาศาสตร์ค้นพบปลาหมึกยักษ์เรืองแสง",
+	}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			_, info, err := tp.Render(context.Background(), engine.Data{"title": titles[i%len(titles)]}, engine.RenderOptions{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, w := range info.Warnings {
+				if !strings.Contains(w, "U+") {
+					t.Errorf("unexpected warning: %s", w)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
