@@ -58,6 +58,12 @@ func scalarText(v any) (s string, present bool, err error) {
 		return strconv.FormatFloat(v, 'f', -1, 64), true, nil
 	case int:
 		return strconv.Itoa(v), true, nil
+	case int64: // SQL integer columns
+		return strconv.FormatInt(v, 10), true, nil
+	case int32:
+		return strconv.FormatInt(int64(v), 10), true, nil
+	case float32:
+		return strconv.FormatFloat(float64(v), 'f', -1, 32), true, nil
 	case bool:
 		return strconv.FormatBool(v), true, nil
 	default:

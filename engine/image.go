@@ -112,7 +112,7 @@ func (l *imageLayer) draw(st *renderState, ly *layer) error {
 // Failing to load is not an error of the render: the fallback is drawn.
 func (l *imageLayer) load(st *renderState, ref string) (image.Image, string) {
 	if ref == "" {
-		return nil, "missing"
+		return nil, ReasonMissing
 	}
 	if st.images == nil {
 		return nil, "no image loader"

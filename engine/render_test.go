@@ -264,3 +264,31 @@ func TestParallelMixedScriptRenders(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestCacheKey(t *testing.T) {
+	tp := load(t, "layouts/news.json")
+	out := engine.Output{Format: engine.WebP, Quality: 80}
+	key := func(d engine.Data, o engine.Output) string {
+		k, err := tp.CacheKey(d, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	base := key(engine.Data{"title": "A", "brand": "B"}, out)
+	if base != key(engine.Data{"brand": "B", "title": "A", "unused": "x"}, out) {
+		t.Error("key depends on key order or undeclared fields")
+	}
+	for name, other := range map[string]string{
+		"title":   key(engine.Data{"title": "A!", "brand": "B"}, out),
+		"format":  key(engine.Data{"title": "A", "brand": "B"}, engine.Output{Format: engine.PNG, Quality: 80}),
+		"quality": key(engine.Data{"title": "A", "brand": "B"}, engine.Output{Format: engine.WebP, Quality: 70}),
+	} {
+		if other == base {
+			t.Errorf("changing the %s kept the key", name)
+		}
+	}
+	if _, err := tp.CacheKey(engine.Data{}, out); err == nil {
+		t.Error("missing required title: want a DataError")
+	}
+}

@@ -76,6 +76,21 @@ type RenderInfo struct {
 	Warnings  []string   // things a designer should know (missing glyphs)
 }
 
+// Transient reports whether a picture failed to load (rather than being
+// left out of the data): such a card should be cached only briefly, as
+// the picture may load next time.
+func (i *RenderInfo) Transient() bool {
+	for _, f := range i.Fallbacks {
+		if f.Reason != ReasonMissing {
+			return true
+		}
+	}
+	return false
+}
+
+// ReasonMissing is the Fallback reason when the data has no picture.
+const ReasonMissing = "missing"
+
 // Fallback says why an image layer drew its fallback.
 type Fallback struct {
 	Layer  string // layer name or pointer

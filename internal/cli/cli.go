@@ -24,8 +24,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "run the HTTP service (see ogcard serve -h)", runServe},
 		{"render", "draw one card from a layout and data", runRender},
 		{"validate", "check layout files and report every problem", runValidate},
+		{"sign", "sign an /og/ URL with the first signing key", runSign},
 	}
 }
 

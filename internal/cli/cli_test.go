@@ -109,3 +109,30 @@ func TestValidate(t *testing.T) {
 		t.Errorf("no summary line in %q", stderr)
 	}
 }
+
+func TestSign(t *testing.T) {
+	t.Setenv("OGCARD_SIGNING_KEYS", "a-key-of-sixteen-chars,older-key-000000")
+	code, stdout, stderr := run(t, "sign", "/og/news.png?title=Hello world")
+	if code != 0 || !strings.HasPrefix(stdout, "/og/news.png?") || !strings.Contains(stdout, "sig=") || !strings.Contains(stdout, "title=Hello") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	t.Setenv("OGCARD_SIGNING_KEYS", "")
+	if code, _, stderr := run(t, "sign", "/og/news.png"); code != 2 || !strings.Contains(stderr, "no signing key") {
+		t.Errorf("without keys: exit %d, %q", code, stderr)
+	}
+}
+
+func TestServeHelpListsSettings(t *testing.T) {
+	code, _, stderr := run(t, "serve", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"-addr", ":8080", "OGCARD_CACHE_URL", "-signing-keys", "-render-workers"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("serve --help does not mention %s", want)
+		}
+	}
+	if code, _, stderr := run(t, "serve", "--render-workers", "0", "--log-format", "xml"); code != 2 || !strings.Contains(stderr, "render-workers") || !strings.Contains(stderr, "log-format") {
+		t.Errorf("bad settings: exit %d, %q; want both reported", code, stderr)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
@@ -19,7 +21,8 @@ type Options struct {
 	Timeout    time.Duration // whole download, connect to last byte; default 10s
 	MaxBytes   int64         // largest accepted file; default 15 MB
 	MaxPixels  int           // largest accepted picture; default engine.DefaultMaxPixels
-	AllowFiles bool          // accept local paths and file:// URLs (the CLI does, the server does not)
+	AllowFiles bool          // accept any local path and file:// URL (the CLI does, the server does not)
+	FileRoot   string        // accept local paths and file:// URLs inside this folder only (the server's data folder)
 	Client     *http.Client  // default: a client with the timeout above and at most 3 redirects
 }
 
@@ -85,10 +88,10 @@ func (l *Loader) open(ctx context.Context, ref string) (io.ReadCloser, error) {
 	switch {
 	case isURL && (u.Scheme == "http" || u.Scheme == "https"):
 		return l.get(ctx, u)
-	case isURL && u.Scheme == "file" && l.opts.AllowFiles:
-		return os.Open(u.Path)
-	case !isURL && l.opts.AllowFiles:
-		return os.Open(ref)
+	case isURL && u.Scheme == "file":
+		return l.openFile(u.Path)
+	case !isURL:
+		return l.openFile(ref)
 	case isURL:
 		return nil, fmt.Errorf("unsupported URL scheme %q", u.Scheme)
 	default:
@@ -116,6 +119,31 @@ func (l *Loader) get(ctx context.Context, u *url.URL) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, resp.ContentLength, l.opts.MaxBytes)
 	}
 	return resp.Body, nil
+}
+
+// openFile opens a local picture if the options allow that path: any
+// path with AllowFiles, else only paths inside FileRoot (after cleaning,
+// so "root/../etc/passwd" stays out).
+func (l *Loader) openFile(path string) (io.ReadCloser, error) {
+	if l.opts.AllowFiles {
+		return os.Open(path)
+	}
+	if l.opts.FileRoot == "" {
+		return nil, errors.New("local files are not allowed")
+	}
+	root, err := filepath.Abs(l.opts.FileRoot)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, errors.New("local file outside the allowed folder")
+	}
+	return os.Open(abs)
 }
 
 // shortHTTPError drops the method and URL net/http puts in front.

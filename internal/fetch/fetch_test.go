@@ -120,3 +120,26 @@ func TestFilesOnlyWhenAllowed(t *testing.T) {
 		t.Errorf("ftp: got %v", err)
 	}
 }
+
+func TestFileRootConfinesLocalFiles(t *testing.T) {
+	root := t.TempDir()
+	inside := filepath.Join(root, "photos", "a.png")
+	outside := filepath.Join(t.TempDir(), "b.png")
+	for _, p := range []string{inside, outside} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, pngBytes(t, 2, 2), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := New(Options{FileRoot: root})
+	if _, err := l.LoadImage(context.Background(), inside); err != nil {
+		t.Errorf("inside the root: %v", err)
+	}
+	for _, ref := range []string{outside, "file://" + outside, filepath.Join(root, "..", filepath.Base(filepath.Dir(outside)), "b.png"), "/etc/passwd"} {
+		if _, err := l.LoadImage(context.Background(), ref); err == nil || !strings.Contains(err.Error(), "outside the allowed folder") {
+			t.Errorf("%s: got %v, want refused", ref, err)
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/server/storage"
+)
+
+// storeTimeout bounds a card store read.
+const storeTimeout = time.Second
+
+// card is an encoded card, ready to serve.
+type card struct {
+	data         []byte
+	contentType  string
+	etag         string // strong: a hash of the bytes
+	cacheControl string
+	fallback     bool // a picture failed to load: cached briefly, never stored
+}
+
+// cacheResult says where a card came from, for logs and metrics.
+type cacheResult string
+
+const (
+	fromMemory cacheResult = "memory"
+	fromStore  cacheResult = "store"
+	rendered   cacheResult = "miss"
+)
+
+// card returns the card for data in out's format: from memory, from the
+// store, or rendered, once, however many requests want it at the same time.
+func (s *Server) card(ctx context.Context, t *engine.Template, data engine.Data, out engine.Output) (*card, cacheResult, error) {
+	key, err := t.CacheKey(data, out)
+	if err != nil {
+		return nil, "", err
+	}
+	if c, ok := s.hot.get(key); ok {
+		s.metrics.cache.WithLabelValues(string(fromMemory)).Inc()
+		return c, fromMemory, nil
+	}
+	if c := s.fromStore(ctx, key); c != nil {
+		s.hot.put(key, c, int64(len(c.data)), 0)
+		s.metrics.cache.WithLabelValues(string(fromStore)).Inc()
+		return c, fromStore, nil
+	}
+	v, err, shared := s.flight.Do(key, func() (any, error) {
+		return s.render(ctx, key, t, data, out)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	result := rendered
+	if shared {
+		result = fromMemory // waited for another request's render
+	}
+	s.metrics.cache.WithLabelValues(string(result)).Inc()
+	return v.(*card), result, nil
+}
+
+// fromStore reads a stored card; a store that is down counts as a miss.
+func (s *Server) fromStore(ctx context.Context, key string) *card {
+	if s.store == nil {
+		return nil
+	}
+	// A store that is down must cost a request a second at most: the SDK
+	// retries a refused connection for longer.
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	data, meta, err := s.store.Get(ctx, key)
+	if err != nil {
+		if !errors.Is(err, storage.ErrNotFound) {
+			s.metrics.storeErrors.WithLabelValues("get").Inc()
+			s.log.Warn("card store read failed; rendering instead", "err", err)
+		}
+		return nil
+	}
+	return &card{data: data, contentType: meta.ContentType, etag: etagOf(data), cacheControl: meta.CacheControl}
+}
+
+// render draws, encodes and keeps one card. It runs once per key at a
+// time (singleflight), detached from the request that started it, so a
+// crawler hanging up does not fail the others waiting for the same card.
+func (s *Server) render(reqCtx context.Context, key string, t *engine.Template, data engine.Data, out engine.Output) (*card, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), s.cfg.RenderTimeout)
+	defer cancel()
+	queued := time.Now()
+	release, err := s.pool.acquire(ctx)
+	if err != nil {
+		if errors.Is(err, errBusy) {
+			s.metrics.rejected.Inc()
+		}
+		return nil, err
+	}
+	defer release()
+	s.metrics.renderTime.WithLabelValues("queue").Observe(time.Since(queued).Seconds())
+
+	start := time.Now()
+	img, info, err := t.Render(ctx, data, engine.RenderOptions{Images: s.photos})
+	if err != nil {
+		return nil, err
+	}
+	s.metrics.renderTime.WithLabelValues("render").Observe(time.Since(start).Seconds())
+	start = time.Now()
+	enc, err := engine.Encode(img, out)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics.renderTime.WithLabelValues("encode").Observe(time.Since(start).Seconds())
+	s.metrics.renders.Inc()
+	s.renders.Add(1)
+	s.metrics.outputBytes.Observe(float64(len(enc.Data)))
+	s.noteRender(t, info, enc, out)
+
+	c := &card{data: enc.Data, contentType: out.Format.ContentType(), etag: etagOf(enc.Data), fallback: info.Transient()}
+	if c.fallback {
+		s.metrics.fallbacks.Inc()
+		c.cacheControl = cacheControl(s.cfg.FallbackMaxAge, false)
+		s.hot.put(key, c, int64(len(c.data)), s.cfg.FallbackMaxAge)
+		return c, nil
+	}
+	c.cacheControl = cacheControl(s.cfg.MaxAge, true)
+	s.hot.put(key, c, int64(len(c.data)), 0)
+	s.keep(ctx, key, c)
+	return c, nil
+}
+
+// keep writes a card to the store; failing to is logged and counted, not
+// an error: the card is served anyway.
+func (s *Server) keep(ctx context.Context, key string, c *card) {
+	if s.store == nil {
+		return
+	}
+	meta := storage.Meta{ContentType: c.contentType, CacheControl: c.cacheControl}
+	ctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
+	defer cancel()
+	if err := s.store.Put(ctx, key, c.data, meta); err != nil {
+		s.metrics.storeErrors.WithLabelValues("put").Inc()
+		s.log.Warn("card store write failed; served uncached", "err", err)
+	}
+}
+
+// noteRender logs what a designer or operator should know about a render.
+func (s *Server) noteRender(t *engine.Template, info *engine.RenderInfo, enc *engine.Encoded, out engine.Output) {
+	for _, fb := range info.Fallbacks {
+		s.log.Info("picture not drawn, fallback used", "layout", t.Name, "layer", fb.Layer, "reason", fb.Reason)
+	}
+	for _, w := range info.Warnings {
+		s.warnOnce(t.Name+"\x00"+w, func() { s.log.Warn(w, "layout", t.Name) })
+	}
+	if enc.OverBudget {
+		s.log.Warn("card over the layout's byte budget", "layout", t.Name, "bytes", len(enc.Data), "budget", out.MaxBytes)
+	}
+}
+
+func etagOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+func cacheControl(maxAge time.Duration, immutable bool) string {
+	s := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
+	if immutable {
+		s += ", immutable"
+	}
+	return s
+}

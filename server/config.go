@@ -1,0 +1,266 @@
+package server
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is everything `ogcard serve` can be told. Load builds it from
+// defaults, then a YAML file, then OGCARD_* environment variables, then
+// flags, each overriding the one before.
+type Config struct {
+	Addr           string        `yaml:"addr"`
+	Layouts        string        `yaml:"layouts"`
+	DataDir        string        `yaml:"data_dir"`
+	CacheURL       string        `yaml:"cache_url"`
+	MemoryCache    int64         `yaml:"memory_cache_bytes"`
+	SigningKeys    []string      `yaml:"signing_keys"`
+	Workers        int           `yaml:"render_workers"`
+	QueueWait      time.Duration `yaml:"render_queue_wait"`
+	RenderTimeout  time.Duration `yaml:"render_timeout"`
+	MaxAge         time.Duration `yaml:"max_age"`
+	FallbackMaxAge time.Duration `yaml:"fallback_max_age"`
+	Demo           bool          `yaml:"demo"`
+	LogFormat      string        `yaml:"log_format"`
+	LogLevel       string        `yaml:"log_level"`
+
+	// Sources maps a layout name to where its data comes from. YAML only:
+	// a data source does not fit in a flag.
+	Sources map[string]SourceConfig `yaml:"sources"`
+}
+
+// SourceConfig configures the data source of one layout.
+type SourceConfig struct {
+	Type    string            `yaml:"type"`   // sql or http
+	Driver  string            `yaml:"driver"` // sql: sqlite or postgres
+	DSN     string            `yaml:"dsn"`    // sql: data source name
+	Query   string            `yaml:"query"`  // sql: takes the slug as its one parameter
+	URL     string            `yaml:"url"`    // http: with {slug}
+	Fields  map[string]string `yaml:"fields"` // http: field → JSON path
+	Headers map[string]string `yaml:"headers"`
+	Timeout time.Duration     `yaml:"timeout"`
+}
+
+// setting is one flag/env/YAML setting, so that --help, the environment
+// and validation all come from one table.
+type setting struct {
+	name  string // flag name; the env name is OGCARD_ + upper snake case
+	usage string
+	ptr   any // *string, *int, *int64, *bool, *time.Duration, *[]string
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "listen address", &c.Addr},
+		{"layouts", "folder of layout files (default: the layouts built into the binary)", &c.Layouts},
+		{"data-dir", "folder for the demo database and the file cache", &c.DataDir},
+		{"cache-url", "card store: file:///path, s3://bucket?region=..., or mem:// (default: file://DATA-DIR/cards)", &c.CacheURL},
+		{"memory-cache-bytes", "bytes of hot cards kept in memory in front of the store", &c.MemoryCache},
+		{"signing-keys", "comma-separated HMAC keys for /og/ URLs; the first signs, all verify (rotation)", &c.SigningKeys},
+		{"render-workers", "cards rendered at once", &c.Workers},
+		{"render-queue-wait", "longest a request waits for a render worker before 503", &c.QueueWait},
+		{"render-timeout", "longest a render may take", &c.RenderTimeout},
+		{"max-age", "Cache-Control max-age of cards (they are immutable)", &c.MaxAge},
+		{"fallback-max-age", "Cache-Control max-age of cards drawn with a fallback picture", &c.FallbackMaxAge},
+		{"demo", "create and serve the demo database when no source is configured for news", &c.Demo},
+		{"log-format", "text or json", &c.LogFormat},
+		{"log-level", "debug, info, warn or error", &c.LogLevel},
+	}
+}
+
+// DefaultConfig is the configuration of `ogcard serve` with nothing set.
+func DefaultConfig() Config {
+	return Config{
+		Addr:           ":8080",
+		DataDir:        "data",
+		MemoryCache:    64 << 20,
+		Workers:        runtime.NumCPU(),
+		QueueWait:      2 * time.Second,
+		RenderTimeout:  10 * time.Second,
+		MaxAge:         365 * 24 * time.Hour,
+		FallbackMaxAge: time.Minute,
+		Demo:           true,
+		LogFormat:      "text",
+		LogLevel:       "info",
+	}
+}
+
+// Load builds the configuration: defaults < YAML file (--config or
+// OGCARD_CONFIG) < environment < flags. It returns every problem found,
+// joined.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the caller prints usage from FlagSet
+	configFile := fs.String("config", getenv("OGCARD_CONFIG"), "YAML configuration `file`")
+	c.bindFlags(fs)
+	if err := fs.Parse(args); err != nil { // first pass: find --config
+		return c, err
+	}
+	var errs []error
+	if *configFile != "" {
+		if err := c.loadYAML(*configFile); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, c.loadEnv(getenv)...)
+	c2 := c
+	fs2 := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs2.SetOutput(io.Discard)
+	fs2.String("config", "", "")
+	c2.bindFlags(fs2)
+	_ = fs2.Parse(args) // flags last; already parsed once without error
+	c = c2
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// FlagSet returns the flags of `ogcard serve` with their defaults, for --help.
+func FlagSet() *flag.FlagSet {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.String("config", "", "YAML configuration `file` (env OGCARD_CONFIG)")
+	c.bindFlags(fs)
+	return fs
+}
+
+func (c *Config) bindFlags(fs *flag.FlagSet) {
+	for _, s := range c.settings() {
+		usage := s.usage + " (env " + envName(s.name) + ")"
+		switch p := s.ptr.(type) {
+		case *string:
+			fs.StringVar(p, s.name, *p, usage)
+		case *int:
+			fs.IntVar(p, s.name, *p, usage)
+		case *int64:
+			fs.Int64Var(p, s.name, *p, usage)
+		case *bool:
+			fs.BoolVar(p, s.name, *p, usage)
+		case *time.Duration:
+			fs.DurationVar(p, s.name, *p, usage)
+		case *[]string:
+			fs.Func(s.name, usage, func(v string) error { *p = splitList(v); return nil })
+		}
+	}
+}
+
+func envName(flagName string) string {
+	return "OGCARD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (c *Config) loadYAML(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	return nil
+}
+
+func (c *Config) loadEnv(getenv func(string) string) []error {
+	var errs []error
+	for _, s := range c.settings() {
+		name := envName(s.name)
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		if err := setValue(s.ptr, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", name, v, err))
+		}
+	}
+	return errs
+}
+
+func setValue(ptr any, v string) error {
+	var err error
+	switch p := ptr.(type) {
+	case *string:
+		*p = v
+	case *int:
+		*p, err = strconv.Atoi(v)
+	case *int64:
+		*p, err = strconv.ParseInt(v, 10, 64)
+	case *bool:
+		*p, err = strconv.ParseBool(v)
+	case *time.Duration:
+		*p, err = time.ParseDuration(v)
+	case *[]string:
+		*p = splitList(v)
+	}
+	return err
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Validate reports every setting out of range, joined.
+func (c *Config) Validate() error {
+	var errs []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	check(c.Addr != "", "addr: must not be empty")
+	check(c.DataDir != "", "data-dir: must not be empty")
+	check(c.MemoryCache >= 0, "memory-cache-bytes: must be >= 0")
+	check(c.Workers >= 1, "render-workers: must be >= 1, not %d", c.Workers)
+	check(c.QueueWait >= 0, "render-queue-wait: must be >= 0")
+	check(c.RenderTimeout > 0, "render-timeout: must be > 0")
+	check(c.MaxAge > 0 && c.FallbackMaxAge >= 0, "max-age and fallback-max-age: must be positive")
+	check(c.LogFormat == "text" || c.LogFormat == "json", "log-format: must be text or json, not %q", c.LogFormat)
+	check(strings.Contains("debug info warn error", c.LogLevel) && c.LogLevel != "", "log-level: must be debug, info, warn or error, not %q", c.LogLevel)
+	for i, k := range c.SigningKeys {
+		check(len(k) >= 16, "signing-keys: key %d is %d characters; use at least 16", i+1, len(k))
+	}
+	for name, s := range c.Sources {
+		errs = append(errs, s.validate(name)...)
+	}
+	return errors.Join(errs...)
+}
+
+func (s SourceConfig) validate(layout string) []error {
+	var errs []error
+	switch s.Type {
+	case "sql":
+		if s.Driver != "sqlite" && s.Driver != "postgres" {
+			errs = append(errs, fmt.Errorf("sources.%s.driver: must be sqlite or postgres, not %q", layout, s.Driver))
+		}
+		if s.DSN == "" || s.Query == "" {
+			errs = append(errs, fmt.Errorf("sources.%s: a sql source needs dsn and query", layout))
+		}
+	case "http":
+		if !strings.Contains(s.URL, "{slug}") {
+			errs = append(errs, fmt.Errorf("sources.%s.url: must contain {slug}", layout))
+		}
+		if len(s.Fields) == 0 {
+			errs = append(errs, fmt.Errorf("sources.%s.fields: map at least one field to a JSON path", layout))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("sources.%s.type: must be sql or http, not %q", layout, s.Type))
+	}
+	return errs
+}

@@ -1,0 +1,39 @@
+package server
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics are the server's Prometheus series, on a registry of its own so
+// that tests can run many servers in one process.
+type metrics struct {
+	reg         *prometheus.Registry
+	requests    *prometheus.CounterVec   // route, code
+	cache       *prometheus.CounterVec   // result: memory, store, miss
+	renders     prometheus.Counter       // cards actually rendered
+	renderTime  *prometheus.HistogramVec // stage: lookup, render, encode, queue
+	outputBytes prometheus.Histogram
+	storeErrors *prometheus.CounterVec // op: get, put
+	rejected    prometheus.Counter     // renders refused: pool full
+	fallbacks   prometheus.Counter
+	poolInUse   prometheus.GaugeFunc
+	poolWaiting prometheus.GaugeFunc
+}
+
+func newMetrics(p *pool) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"})
+	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_cache_total", Help: "Card lookups by result: memory, store (blob) or miss (rendered)."}, []string{"result"})
+	m.renders = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogcard_renders_total", Help: "Cards rendered."})
+	m.renderTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ogcard_stage_seconds", Help: "Time spent per stage: lookup (data source), queue (waiting for a worker), render, encode.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}, []string{"stage"})
+	m.outputBytes = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ogcard_card_bytes", Help: "Size of rendered cards.", Buckets: prometheus.ExponentialBuckets(16<<10, 2, 8)})
+	m.storeErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_store_errors_total", Help: "Card store failures by operation; the server renders and serves anyway."}, []string{"op"})
+	m.rejected = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogcard_render_rejected_total", Help: "Requests answered 503 because every render worker was busy."})
+	m.fallbacks = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogcard_fallbacks_total", Help: "Cards drawn with a fallback picture."})
+	m.poolInUse = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogcard_render_workers_busy", Help: "Render workers in use."}, func() float64 { return float64(p.inUse()) })
+	m.poolWaiting = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogcard_render_queue", Help: "Requests waiting for a render worker."}, func() float64 { return float64(p.waiting.Load()) })
+	m.reg.MustRegister(m.requests, m.cache, m.renders, m.renderTime, m.outputBytes, m.storeErrors, m.rejected, m.fallbacks, m.poolInUse, m.poolWaiting,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

@@ -1,0 +1,48 @@
+package server
+
+import (
+	"context"
+	"image"
+	"time"
+
+	"github.com/ogcard/ogcard/engine"
+	"golang.org/x/sync/singleflight"
+)
+
+// photoCache keeps decoded pictures in memory, bounded by their pixel
+// bytes, so re-rendering an article (another format, a changed headline)
+// does not fetch and decode its photo again. Entries expire so that a
+// photo replaced at the same URL is picked up within the TTL.
+type photoCache struct {
+	next   engine.ImageLoader
+	cache  *lru[image.Image]
+	ttl    time.Duration
+	flight singleflight.Group
+}
+
+var _ engine.ImageLoader = (*photoCache)(nil)
+
+func newPhotoCache(next engine.ImageLoader, maxBytes int64, ttl time.Duration) *photoCache {
+	return &photoCache{next: next, cache: newLRU[image.Image](maxBytes), ttl: ttl}
+}
+
+// LoadImage returns the decoded picture for ref, loading it once however
+// many renders ask at the same time.
+func (p *photoCache) LoadImage(ctx context.Context, ref string) (image.Image, error) {
+	if img, ok := p.cache.get(ref); ok {
+		return img, nil
+	}
+	v, err, _ := p.flight.Do(ref, func() (any, error) {
+		img, err := p.next.LoadImage(ctx, ref)
+		if err != nil {
+			return nil, err // failures are not cached: the fallback card is short-lived anyway
+		}
+		b := img.Bounds()
+		p.cache.put(ref, img, int64(b.Dx())*int64(b.Dy())*4, p.ttl)
+		return img, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(image.Image), nil
+}

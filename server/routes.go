@@ -1,0 +1,183 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/server/source"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes wires every endpoint. Errors from handlers all go through
+// errorHandler, the one place that chooses a status and a public message.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.log.Error("panic", "err", err, "path", c.Request().URL.Path, "stack", string(stack))
+		return err
+	}}))
+	e.Use(s.accessLog)
+	getHead := []string{http.MethodGet, http.MethodHead}
+	e.Match(getHead, "/api/v1/og/:layout/:slug", s.handleSlug)
+	e.Match(getHead, "/og/:file", s.handleSigned)
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	return e
+}
+
+// Errors the handlers return; errorHandler maps them to statuses.
+var (
+	errNotFound   = errors.New("not found")
+	errBadRequest = errors.New("bad request")
+)
+
+// handleSlug serves /api/v1/og/{layout}/{slug}[.webp|.png|.jpg], the
+// data coming from the layout's source.
+func (s *Server) handleSlug(c echo.Context) error {
+	t, ok := s.templates[c.Param("layout")]
+	if !ok {
+		return notFound("no layout %q", c.Param("layout"))
+	}
+	slug, format, explicit, err := splitFormat(c.Param("slug"), t.Output.Format)
+	if err != nil {
+		return err
+	}
+	src, ok := s.sources[t.Name]
+	if !ok {
+		return notFound("layout %q has no data source", t.Name)
+	}
+	start := time.Now()
+	data, err := src.Lookup(c.Request().Context(), slug)
+	s.metrics.renderTime.WithLabelValues("lookup").Observe(time.Since(start).Seconds())
+	if errors.Is(err, source.ErrNotFound) {
+		return notFound("no %s %q", t.Name, slug)
+	}
+	if err != nil {
+		return err
+	}
+	return s.serveCard(c, t, data, s.negotiate(c, t, format, explicit))
+}
+
+// handleSigned serves /og/{layout}.{ext}?field=value&...&sig=..., the data
+// coming from the signed query string.
+func (s *Server) handleSigned(c echo.Context) error {
+	name, ext := splitExt(c.Param("file"))
+	t, ok := s.templates[name]
+	if !ok {
+		return notFound("no layout %q", name)
+	}
+	format, err := engine.ParseFormat(ext)
+	if ext == "" || err != nil {
+		return badRequest("give the format as the extension: /og/%s.webp, .png or .jpg", name)
+	}
+	q := c.Request().URL.Query()
+	if err := Verify(c.Request().URL.EscapedPath(), q, s.cfg.SigningKeys); err != nil {
+		return err
+	}
+	data := engine.Data{}
+	for k, vs := range q {
+		if k != SignatureParam && len(vs) > 0 {
+			data[k] = vs[0]
+		}
+	}
+	out := t.Output
+	out.Format = format
+	return s.serveCard(c, t, data, out)
+}
+
+// serveCard writes the card with its caching headers, or 304.
+func (s *Server) serveCard(c echo.Context, t *engine.Template, data engine.Data, out engine.Output) error {
+	cd, result, err := s.card(c.Request().Context(), t, data, out)
+	if err != nil {
+		return err
+	}
+	c.Set("cache", string(result))
+	h := c.Response().Header()
+	h.Set("ETag", cd.etag)
+	h.Set("Cache-Control", cd.cacheControl)
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, cd.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h.Set("Content-Length", itoa(len(cd.data)))
+	return c.Blob(http.StatusOK, cd.contentType, cd.data)
+}
+
+// splitFormat takes the format from the slug's extension, if it has one.
+func splitFormat(slug string, def engine.Format) (base string, f engine.Format, explicit bool, err error) {
+	b, ext := splitExt(slug)
+	if ext == "" {
+		return slug, def, false, nil
+	}
+	f, err = engine.ParseFormat(ext)
+	if err != nil {
+		// Not an image extension: a slug may contain dots ("v1.2-release").
+		return slug, def, false, nil
+	}
+	return b, f, true, nil
+}
+
+// negotiate picks the format: the URL's extension, else the layout's
+// default if the client accepts it, else the first it accepts of webp,
+// png and jpeg. Without an extension the answer varies by Accept.
+func (s *Server) negotiate(c echo.Context, t *engine.Template, f engine.Format, explicit bool) engine.Output {
+	out := t.Output
+	out.Format = f
+	if explicit {
+		return out
+	}
+	c.Response().Header().Add("Vary", "Accept")
+	accept := c.Request().Header.Get("Accept")
+	if accept == "" || accepts(accept, f) {
+		return out
+	}
+	for _, alt := range []engine.Format{engine.WebP, engine.PNG, engine.JPEG} {
+		if accepts(accept, alt) {
+			out.Format = alt
+			return out
+		}
+	}
+	return out
+}
+
+// accepts reports whether an Accept header takes the format (q=0 refuses).
+func accepts(header string, f engine.Format) bool {
+	for _, part := range strings.Split(header, ",") {
+		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") && !strings.Contains(params, "q=0.") {
+			continue
+		}
+		switch strings.TrimSpace(mt) {
+		case f.ContentType(), "image/*", "*/*":
+			return true
+		}
+	}
+	return false
+}
+
+func etagMatches(header, etag string) bool {
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == etag || tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) handleReady(c echo.Context) error {
+	if !s.ready.Load() {
+		return c.String(http.StatusServiceUnavailable, "not ready: starting or stopping\n")
+	}
+	if s.pool.saturated() {
+		return c.String(http.StatusServiceUnavailable, "not ready: every render worker is busy\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}

@@ -1,0 +1,221 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/internal/fetch"
+	"github.com/ogcard/ogcard/layouts"
+	"github.com/ogcard/ogcard/server/source"
+	"github.com/ogcard/ogcard/server/storage"
+	"golang.org/x/sync/singleflight"
+)
+
+// Server is ogcard's HTTP service: it finds a card's data, renders the
+// card once, keeps it in memory and in the store, and serves it.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	metrics *metrics
+
+	templates map[string]*engine.Template // by layout name; read-only after New
+	sources   map[string]source.Source    // by layout name
+	store     *storage.Store              // nil: memory only
+	hot       *lru[*card]
+	photos    engine.ImageLoader
+	pool      *pool
+	flight    singleflight.Group
+
+	renders atomic.Int64 // cards rendered, for tests
+	warned  sync.Map     // warnings already logged
+	ready   atomic.Bool
+}
+
+// New builds a server from a validated configuration: it loads the
+// layouts, opens the data sources and the card store, and wires the routes.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, sources: map[string]source.Source{}, pool: newPool(cfg.Workers, cfg.QueueWait)}
+	s.metrics = newMetrics(s.pool)
+	s.hot = newLRU[*card](cfg.MemoryCache)
+	s.photos = newPhotoCache(fetch.New(fetch.Options{FileRoot: cfg.DataDir}), 256<<20, 10*time.Minute)
+	var err error
+	if s.templates, err = s.loadLayouts(); err != nil {
+		return nil, err
+	}
+	if err := s.openSources(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.openStore(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.echo = s.routes()
+	s.ready.Store(true)
+	return s, nil
+}
+
+// Handler is the server's http.Handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Renders is the number of cards rendered so far.
+func (s *Server) Renders() int64 { return s.renders.Load() }
+
+// loadLayouts compiles every layout of the layouts folder (or the
+// built-in ones). A broken layout is logged and skipped so the others
+// serve; no valid layout at all is an error.
+func (s *Server) loadLayouts() (map[string]*engine.Template, error) {
+	fsys, where := fs.FS(layouts.FS), "built-in layouts"
+	if s.cfg.Layouts != "" {
+		fsys, where = os.DirFS(s.cfg.Layouts), s.cfg.Layouts
+	}
+	files, err := fs.Glob(fsys, "*.json")
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no layout files in %s", where)
+	}
+	out := map[string]*engine.Template{}
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		name := f
+		if s.cfg.Layouts != "" {
+			name = filepath.Join(s.cfg.Layouts, f)
+		}
+		t, err := engine.Compile(name, data, &engine.CompileOptions{Assets: fsys})
+		if err != nil {
+			s.log.Error("layout not served", "file", name, "problems", err.Error())
+			continue
+		}
+		out[t.Name] = t
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no valid layout in %s", where)
+	}
+	names := make([]string, 0, len(out))
+	for n := range out {
+		names = append(names, n)
+	}
+	s.log.Info("layouts loaded", "from", where, "layouts", strings.Join(names, ", "))
+	return out, nil
+}
+
+// openSources opens the configured data sources, and the demo database
+// for the news layout when nothing else is configured for it.
+func (s *Server) openSources() error {
+	for name, sc := range s.cfg.Sources {
+		src, err := openSource(sc)
+		if err != nil {
+			return fmt.Errorf("sources.%s: %w", name, err)
+		}
+		s.sources[name] = src
+	}
+	if _, ok := s.sources["news"]; ok || !s.cfg.Demo || s.templates["news"] == nil {
+		return nil
+	}
+	dsn, err := source.CreateDemo(s.cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("demo database: %w", err)
+	}
+	src, err := source.NewSQL(source.SQLConfig{Driver: "sqlite", DSN: dsn, Query: source.DemoQuery})
+	if err != nil {
+		return fmt.Errorf("demo database: %w", err)
+	}
+	s.sources["news"] = src
+	s.log.Info("serving the demo database for the news layout", "dsn", dsn, "try", "/api/v1/og/news/budget-2025.png")
+	return nil
+}
+
+func openSource(sc SourceConfig) (source.Source, error) {
+	switch sc.Type {
+	case "sql":
+		return source.NewSQL(source.SQLConfig{Driver: sc.Driver, DSN: sc.DSN, Query: sc.Query, Timeout: sc.Timeout})
+	case "http":
+		return source.NewHTTP(source.HTTPConfig{URL: sc.URL, Fields: sc.Fields, Headers: sc.Headers, Timeout: sc.Timeout})
+	}
+	return nil, fmt.Errorf("unknown source type %q", sc.Type)
+}
+
+// openStore opens the card store. A store that cannot be opened at start
+// is a configuration error; one that fails later only costs renders.
+func (s *Server) openStore(ctx context.Context) error {
+	url := s.cfg.CacheURL
+	if url == "" {
+		abs, err := filepath.Abs(filepath.Join(s.cfg.DataDir, "cards"))
+		if err != nil {
+			return err
+		}
+		url = "file://" + abs
+	}
+	bucket, err := storage.Open(ctx, url)
+	if err != nil {
+		return fmt.Errorf("cache-url %s: %w", url, err)
+	}
+	s.store = storage.NewStore(bucket, "cards/")
+	return nil
+}
+
+// warnOnce runs log the first time key is seen: one line per layout and
+// problem, not one per request.
+func (s *Server) warnOnce(key string, log func()) {
+	if _, seen := s.warned.LoadOrStore(key, true); !seen {
+		log()
+	}
+}
+
+// Close releases the sources and the store.
+func (s *Server) Close() error {
+	var errs []error
+	for _, src := range s.sources {
+		errs = append(errs, src.Close())
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// ListenAndServe serves on the configured address until ctx ends, then
+// shuts down gracefully: it stops accepting, lets in-flight requests
+// (and their renders) finish for up to the render timeout, and returns.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	srv := &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      s.cfg.RenderTimeout + s.cfg.QueueWait + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	s.log.Info("ogcard listening", "addr", s.cfg.Addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.ready.Store(false)
+	s.log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.RenderTimeout+5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
