@@ -153,7 +153,7 @@ func (s *Server) noteRender(t *engine.Template, info *engine.RenderInfo, enc *en
 	for _, w := range info.Warnings {
 		s.warnOnce(t.Name+"\x00"+w, func() { s.log.Warn(w, "layout", t.Name) })
 	}
-	if enc.OverBudget {
+	if enc.OverBudget && out.Format != engine.PNG { // png cannot shrink: asking for it is a choice
 		s.log.Warn("card over the layout's byte budget", "layout", t.Name, "bytes", len(enc.Data), "budget", out.MaxBytes)
 	}
 }
