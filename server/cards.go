@@ -100,6 +100,9 @@ func (s *Server) render(reqCtx context.Context, key string, t *engine.Template, 
 	defer release()
 	s.metrics.renderTime.WithLabelValues("queue").Observe(time.Since(queued).Seconds())
 
+	if s.beforeRender != nil {
+		s.beforeRender()
+	}
 	start := time.Now()
 	img, info, err := t.Render(ctx, data, engine.RenderOptions{Images: s.photos})
 	if err != nil {

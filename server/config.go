@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"runtime"
 	"strconv"
@@ -32,6 +33,9 @@ type Config struct {
 	Demo           bool          `yaml:"demo"`
 	LogFormat      string        `yaml:"log_format"`
 	LogLevel       string        `yaml:"log_level"`
+	RateLimit      float64       `yaml:"rate_limit"`
+	RateBurst      int           `yaml:"rate_burst"`
+	TrustedProxies []string      `yaml:"trusted_proxies"`
 
 	// Sources maps a layout name to where its data comes from. YAML only:
 	// a data source does not fit in a flag.
@@ -74,6 +78,9 @@ func (c *Config) settings() []setting {
 		{"demo", "create and serve the demo database when no source is configured for news", &c.Demo},
 		{"log-format", "text or json", &c.LogFormat},
 		{"log-level", "debug, info, warn or error", &c.LogLevel},
+		{"rate-limit", "requests per second allowed per client IP; 0 turns rate limiting off", &c.RateLimit},
+		{"rate-burst", "requests a client may send at once above the rate", &c.RateBurst},
+		{"trusted-proxies", "comma-separated CIDRs of proxies or CDNs whose X-Forwarded-For is believed; empty: the client IP is the connection's", &c.TrustedProxies},
 	}
 }
 
@@ -91,6 +98,7 @@ func DefaultConfig() Config {
 		Demo:           true,
 		LogFormat:      "text",
 		LogLevel:       "info",
+		RateBurst:      20,
 	}
 }
 
@@ -149,6 +157,8 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 			fs.BoolVar(p, s.name, *p, usage)
 		case *time.Duration:
 			fs.DurationVar(p, s.name, *p, usage)
+		case *float64:
+			fs.Float64Var(p, s.name, *p, usage)
 		case *[]string:
 			fs.Func(s.name, usage, func(v string) error { *p = splitList(v); return nil })
 		}
@@ -200,6 +210,8 @@ func setValue(ptr any, v string) error {
 		*p, err = strconv.ParseBool(v)
 	case *time.Duration:
 		*p, err = time.ParseDuration(v)
+	case *float64:
+		*p, err = strconv.ParseFloat(v, 64)
 	case *[]string:
 		*p = splitList(v)
 	}
@@ -233,6 +245,11 @@ func (c *Config) Validate() error {
 	check(c.MaxAge > 0 && c.FallbackMaxAge >= 0, "max-age and fallback-max-age: must be positive")
 	check(c.LogFormat == "text" || c.LogFormat == "json", "log-format: must be text or json, not %q", c.LogFormat)
 	check(strings.Contains("debug info warn error", c.LogLevel) && c.LogLevel != "", "log-level: must be debug, info, warn or error, not %q", c.LogLevel)
+	check(c.RateLimit >= 0 && c.RateBurst >= 1, "rate-limit must be >= 0 and rate-burst >= 1")
+	for _, cidr := range c.TrustedProxies {
+		_, _, err := net.ParseCIDR(cidr)
+		check(err == nil, "trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", cidr)
+	}
 	for i, k := range c.SigningKeys {
 		check(len(k) >= 16, "signing-keys: key %d is %d characters; use at least 16", i+1, len(k))
 	}

@@ -63,6 +63,8 @@ func (s *Server) classify(err error) (status int, msg string, retryAfter time.Du
 		return http.StatusBadRequest, pe.msg, 0
 	case errors.As(err, &de):
 		return http.StatusBadRequest, de.Error(), 0
+	case errors.Is(err, errRateLimited):
+		return http.StatusTooManyRequests, "too many requests: slow down", time.Second
 	case errors.Is(err, ErrBadSignature):
 		return http.StatusForbidden, "missing or invalid signature", 0
 	case errors.Is(err, errBusy):

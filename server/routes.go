@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/server/source"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
 )
 
 // routes wires every endpoint. Errors from handlers all go through
@@ -23,7 +25,20 @@ func (s *Server) routes() *echo.Echo {
 		s.log.Error("panic", "err", err, "path", c.Request().URL.Path, "stack", string(stack))
 		return err
 	}}))
+	e.IPExtractor = s.ipExtractor() // before any rate limiting, or X-Forwarded-For would bypass it
 	e.Use(s.accessLog)
+	e.Use(middleware.BodyLimit("16K")) // every route is a GET: no request needs a body
+	if s.cfg.RateLimit > 0 {
+		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+			Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") || c.Path() == "/readyz" || c.Path() == "/metrics" },
+			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+				Rate: rate.Limit(s.cfg.RateLimit), Burst: s.cfg.RateBurst, ExpiresIn: 3 * time.Minute,
+			}),
+			IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+			ErrorHandler:        func(echo.Context, error) error { return errRateLimited },
+			DenyHandler:         func(echo.Context, string, error) error { return errRateLimited },
+		}))
+	}
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/api/v1/og/:layout/:slug", s.handleSlug)
 	e.Match(getHead, "/og/:file", s.handleSigned)
@@ -35,9 +50,29 @@ func (s *Server) routes() *echo.Echo {
 
 // Errors the handlers return; errorHandler maps them to statuses.
 var (
-	errNotFound   = errors.New("not found")
-	errBadRequest = errors.New("bad request")
+	errNotFound    = errors.New("not found")
+	errBadRequest  = errors.New("bad request")
+	errRateLimited = errors.New("too many requests")
 )
+
+// ipExtractor says how to find the client's IP: from X-Forwarded-For only
+// when the request comes through a trusted proxy or CDN, else the
+// connection's own address, so a client cannot pick its rate-limit
+// identity with a header.
+func (s *Server) ipExtractor() echo.IPExtractor {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	var opts []echo.TrustOption
+	for _, cidr := range s.cfg.TrustedProxies {
+		_, n, err := net.ParseCIDR(cidr)
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
 
 // handleSlug serves /api/v1/og/{layout}/{slug}[.webp|.png|.jpg], the
 // data coming from the layout's source.

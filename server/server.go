@@ -40,6 +40,9 @@ type Server struct {
 	flight    singleflight.Group
 
 	renders atomic.Int64 // cards rendered, for tests
+	// beforeRender, when set by a test, runs inside every render (with a
+	// worker held): to hold workers busy or to panic.
+	beforeRender func()
 	warned  sync.Map     // warnings already logged
 	ready   atomic.Bool
 }

@@ -1,0 +1,160 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestRateLimitPerClientIgnoresSpoofedHeaders(t *testing.T) {
+	_, ts := newTestServer(t, func(c *Config) { c.RateLimit = 0.001; c.RateBurst = 3 // no refill within the test, however slow })
+	url := ts.URL + "/api/v1/og/news/budget-2025.png"
+	codes := map[int]int{}
+	for i := range 8 {
+		// A client rotating X-Forwarded-For must not get a fresh budget:
+		// no proxy is trusted, so the connection's address is the identity.
+		resp, _ := get(t, "GET", url, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		codes[resp.StatusCode]++
+		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if codes[200] != 3 || codes[429] != 5 {
+		t.Errorf("statuses %v: want 3 served (the burst) and 5 refused", codes)
+	}
+	if resp, _ := get(t, "GET", ts.URL+"/healthz"); resp.StatusCode != 200 {
+		t.Errorf("health checks must not be rate limited: %d", resp.StatusCode)
+	}
+}
+
+func TestPanicInRenderIsRecovered(t *testing.T) {
+	srv, ts := newTestServer(t)
+	srv.beforeRender = func() { panic("boom") }
+	resp, body := get(t, "GET", ts.URL+"/api/v1/og/news/budget-2025.png")
+	if resp.StatusCode != http.StatusInternalServerError || string(body) != "{\"error\":\"internal error\"}\n" {
+		t.Errorf("panic: %d %s, want 500 with a generic message", resp.StatusCode, body)
+	}
+	srv.beforeRender = nil
+	if resp, _ := get(t, "GET", ts.URL+"/api/v1/og/news/budget-2025.png"); resp.StatusCode != 200 {
+		t.Errorf("after a panic the server answered %d, want it alive and serving", resp.StatusCode)
+	}
+}
+
+// SIGTERM with renders in flight: they finish, new connections are refused.
+func TestGracefulShutdownFinishesInFlightRenders(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	srv, _ := newTestServer(t, func(c *Config) { c.Addr = addr })
+	started := make(chan struct{})
+	var once sync.Once
+	srv.beforeRender = func() { once.Do(func() { close(started) }); time.Sleep(500 * time.Millisecond) }
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.ListenAndServe(ctx) }()
+	waitReady(t, "http://"+addr)
+	result := make(chan int, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/api/v1/og/news/budget-2025.png")
+		if err != nil {
+			result <- 0
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		result <- resp.StatusCode
+	}()
+	<-started
+	stop() // as SIGTERM does
+	if code := <-result; code != 200 {
+		t.Errorf("the render in flight got %d, want it finished with 200", code)
+	}
+	if err := <-done; err != nil && err != http.ErrServerClosed {
+		t.Errorf("shutdown: %v", err)
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("the server still accepts connections after shutdown")
+	}
+}
+
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	for range 100 {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server did not become ready")
+}
+
+// Far more distinct renders than the pool holds: every answer is a 200 or
+// a quick 503, cache hits keep answering fast, memory stays bounded.
+func TestOverload(t *testing.T) {
+	srv, ts := newTestServer(t, func(c *Config) { c.Workers = 2; c.QueueWait = 100 * time.Millisecond })
+	hit := ts.URL + "/api/v1/og/news/budget-2025.webp"
+	if resp, _ := get(t, "GET", hit); resp.StatusCode != 200 {
+		t.Fatal("warm-up failed")
+	}
+	var statuses sync.Map
+	var wg sync.WaitGroup
+	const distinct = 80
+	for i := range distinct {
+		wg.Go(func() {
+			resp, _ := get(t, "GET", ts.URL+signed(t, fmt.Sprintf("/og/news.webp?title=Overload+%d", i), testKey))
+			n, _ := statuses.LoadOrStore(resp.StatusCode, new(atomic.Int64))
+			n.(*atomic.Int64).Add(1)
+		})
+	}
+	var hitLatencies []time.Duration
+	stopHits := make(chan struct{})
+	var hitsDone sync.WaitGroup
+	hitsDone.Go(func() {
+		for {
+			select {
+			case <-stopHits:
+				return
+			default:
+			}
+			start := time.Now()
+			if resp, _ := get(t, "GET", hit); resp.StatusCode != 200 {
+				t.Errorf("a cache hit got %d during overload", resp.StatusCode)
+			}
+			hitLatencies = append(hitLatencies, time.Since(start))
+		}
+	})
+	wg.Wait()
+	close(stopHits)
+	hitsDone.Wait()
+	counts := map[int]int64{}
+	statuses.Range(func(k, v any) bool { counts[k.(int)] = v.(*atomic.Int64).Load(); return true })
+	if counts[200]+counts[503] != distinct || counts[503] == 0 || counts[200] == 0 {
+		t.Errorf("statuses %v: want only 200s and 503s, some of each", counts)
+	}
+	sort.Slice(hitLatencies, func(i, j int) bool { return hitLatencies[i] < hitLatencies[j] })
+	p99 := hitLatencies[len(hitLatencies)*99/100]
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("overload: %d distinct requests: %v; %d cache hits meanwhile, p99 %v; heap %d MB", distinct, counts, len(hitLatencies), p99, ms.HeapAlloc>>20)
+	if ms.HeapAlloc > 512<<20 {
+		t.Errorf("heap %d MB during overload: not bounded", ms.HeapAlloc>>20)
+	}
+	if resp, _ := get(t, "GET", ts.URL+"/readyz"); resp.StatusCode != 200 {
+		t.Errorf("after the overload /readyz is %d", resp.StatusCode)
+	}
+	_ = srv
+}
