@@ -15,7 +15,7 @@ import (
 )
 
 func TestRateLimitPerClientIgnoresSpoofedHeaders(t *testing.T) {
-	_, ts := newTestServer(t, func(c *Config) { c.RateLimit = 0.001; c.RateBurst = 3 // no refill within the test, however slow })
+	_, ts := newTestServer(t, func(c *Config) { c.RateLimit, c.RateBurst = 0.001, 3 }) // no refill within the test, however slow
 	url := ts.URL + "/api/v1/og/news/budget-2025.png"
 	codes := map[int]int{}
 	for i := range 8 {

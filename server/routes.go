@@ -30,7 +30,9 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(middleware.BodyLimit("16K")) // every route is a GET: no request needs a body
 	if s.cfg.RateLimit > 0 {
 		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-			Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") || c.Path() == "/readyz" || c.Path() == "/metrics" },
+			Skipper: func(c echo.Context) bool {
+				return strings.HasPrefix(c.Path(), "/healthz") || c.Path() == "/readyz" || c.Path() == "/metrics"
+			},
 			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 				Rate: rate.Limit(s.cfg.RateLimit), Burst: s.cfg.RateBurst, ExpiresIn: 3 * time.Minute,
 			}),

@@ -43,8 +43,8 @@ type Server struct {
 	// beforeRender, when set by a test, runs inside every render (with a
 	// worker held): to hold workers busy or to panic.
 	beforeRender func()
-	warned  sync.Map     // warnings already logged
-	ready   atomic.Bool
+	warned       sync.Map // warnings already logged
+	ready        atomic.Bool
 }
 
 // New builds a server from a validated configuration: it loads the
