@@ -37,9 +37,6 @@ func main() {
 	}
 	res := run(urls, *conc, *dur, *max)
 	res.print(os.Stdout)
-	if res.failed > 0 {
-		os.Exit(1)
-	}
 }
 
 func targets(one, file string) ([]string, error) {
@@ -77,17 +74,18 @@ func targets(one, file string) ([]string, error) {
 }
 
 type result struct {
-	lat     []time.Duration
-	failed  int64
-	elapsed time.Duration
-	bytes   int64
+	lat      []time.Duration
+	failed   int64
+	statuses map[int]int // 0: no response
+	elapsed  time.Duration
+	bytes    int64
 }
 
 func run(urls []string, conc int, dur time.Duration, max int) *result {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc}, Timeout: 30 * time.Second}
 	var next atomic.Int64
 	var mu sync.Mutex
-	res := &result{}
+	res := &result{statuses: map[int]int{}}
 	deadline := time.Now().Add(dur)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -99,12 +97,13 @@ func run(urls []string, conc int, dur time.Duration, max int) *result {
 					return
 				}
 				t0 := time.Now()
-				n, ok := fetch(client, urls[i%int64(len(urls))])
+				n, status := fetch(client, urls[i%int64(len(urls))])
 				d := time.Since(t0)
 				mu.Lock()
 				res.lat = append(res.lat, d)
 				res.bytes += n
-				if !ok {
+				res.statuses[status]++
+				if status != http.StatusOK {
 					res.failed++
 				}
 				mu.Unlock()
@@ -116,14 +115,15 @@ func run(urls []string, conc int, dur time.Duration, max int) *result {
 	return res
 }
 
-func fetch(c *http.Client, u string) (int64, bool) {
+// fetch returns the body size and status; status 0 means no response.
+func fetch(c *http.Client, u string) (int64, int) {
 	resp, err := c.Get(u)
 	if err != nil {
-		return 0, false
+		return 0, 0
 	}
 	defer resp.Body.Close()
 	n, _ := io.Copy(io.Discard, resp.Body)
-	return n, resp.StatusCode == http.StatusOK
+	return n, resp.StatusCode
 }
 
 func (r *result) print(w io.Writer) {
@@ -134,7 +134,7 @@ func (r *result) print(w io.Writer) {
 		}
 		return r.lat[min(int(float64(len(r.lat))*p), len(r.lat)-1)]
 	}
-	fmt.Fprintf(w, "requests %d, failed %d, %.1f req/s over %v\n", len(r.lat), r.failed, float64(len(r.lat))/r.elapsed.Seconds(), r.elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "requests %d, not 200: %d, %.1f req/s over %v, statuses %v\n", len(r.lat), r.failed, float64(len(r.lat))/r.elapsed.Seconds(), r.elapsed.Round(time.Millisecond), r.statuses)
 	fmt.Fprintf(w, "latency p50 %v, p90 %v, p99 %v, max %v\n", pct(0.5), pct(0.9), pct(0.99), pct(1))
 	fmt.Fprintf(w, "mean response %d bytes\n", r.bytes/int64(max(len(r.lat), 1)))
 }
