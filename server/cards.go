@@ -5,11 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/server/storage"
+	"github.com/ogcard/ogcard/server/telemetry"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // storeTimeout bounds a card store read.
@@ -40,6 +44,8 @@ func (s *Server) card(ctx context.Context, t *engine.Template, data engine.Data,
 	if err != nil {
 		return nil, "", err
 	}
+	ctx, span := telemetry.Tracer().Start(ctx, "cache")
+	defer span.End()
 	if c, ok := s.hot.get(key); ok {
 		s.metrics.cache.WithLabelValues(string(fromMemory)).Inc()
 		return c, fromMemory, nil
@@ -104,14 +110,20 @@ func (s *Server) render(reqCtx context.Context, key string, t *engine.Template, 
 		s.beforeRender()
 	}
 	start := time.Now()
-	img, info, err := t.Render(ctx, data, engine.RenderOptions{Images: s.photos})
+	rctx, span := telemetry.Tracer().Start(ctx, "render", trace.WithAttributes(attribute.String("layout", t.Name)))
+	img, info, err := t.Render(rctx, data, engine.RenderOptions{Images: s.photos})
+	span.End()
 	if err != nil {
+		s.renderFailed(t, err)
 		return nil, err
 	}
 	s.metrics.renderTime.WithLabelValues("render").Observe(time.Since(start).Seconds())
 	start = time.Now()
+	_, span = telemetry.Tracer().Start(ctx, "encode", trace.WithAttributes(attribute.String("format", string(out.Format))))
 	enc, err := engine.Encode(img, out)
+	span.End()
 	if err != nil {
+		s.renderFailed(t, err)
 		return nil, err
 	}
 	s.metrics.renderTime.WithLabelValues("encode").Observe(time.Since(start).Seconds())
@@ -131,6 +143,16 @@ func (s *Server) render(reqCtx context.Context, key string, t *engine.Template, 
 	s.hot.put(key, c, int64(len(c.data)), 0)
 	s.keep(ctx, key, c)
 	return c, nil
+}
+
+// renderFailed alerts on a render that failed for a reason other than the
+// data or the client (which are 4xx and not the operator's problem).
+func (s *Server) renderFailed(t *engine.Template, err error) {
+	var de *engine.DataError
+	if errors.As(err, &de) || errors.Is(err, context.Canceled) {
+		return
+	}
+	s.alerts.Alert("render-failed:"+t.Name, fmt.Sprintf("ogcard: rendering a %s card failed: %v", t.Name, err))
 }
 
 // keep writes a card to the store; failing to is logged and counted, not

@@ -33,6 +33,11 @@ type Config struct {
 	Demo           bool          `yaml:"demo"`
 	LogFormat      string        `yaml:"log_format"`
 	LogLevel       string        `yaml:"log_level"`
+	SlackWebhook   string        `yaml:"slack_webhook"`
+	FetchHosts     []string      `yaml:"fetch_allow_hosts"`
+	FetchLoopback  bool          `yaml:"fetch_allow_loopback"`
+	FetchTimeout   time.Duration `yaml:"fetch_timeout"`
+	FetchMaxBytes  int64         `yaml:"fetch_max_bytes"`
 	RateLimit      float64       `yaml:"rate_limit"`
 	RateBurst      int           `yaml:"rate_burst"`
 	TrustedProxies []string      `yaml:"trusted_proxies"`
@@ -78,6 +83,11 @@ func (c *Config) settings() []setting {
 		{"demo", "create and serve the demo database when no source is configured for news", &c.Demo},
 		{"log-format", "text or json", &c.LogFormat},
 		{"log-level", "debug, info, warn or error", &c.LogLevel},
+		{"fetch-allow-hosts", "comma-separated hosts pictures may come from (exact, or *.example.com); empty: any public host", &c.FetchHosts},
+		{"fetch-allow-loopback", "UNSAFE outside local testing: let picture URLs reach localhost", &c.FetchLoopback},
+		{"fetch-timeout", "longest a picture download may take, connect to last byte", &c.FetchTimeout},
+		{"fetch-max-bytes", "largest picture file accepted", &c.FetchMaxBytes},
+		{"slack-webhook", "Slack incoming-webhook URL for alerts on render failures and picture-fetch failure spikes (rate-limited); empty: no alerts", &c.SlackWebhook},
 		{"rate-limit", "requests per second allowed per client IP; 0 turns rate limiting off", &c.RateLimit},
 		{"rate-burst", "requests a client may send at once above the rate", &c.RateBurst},
 		{"trusted-proxies", "comma-separated CIDRs of proxies or CDNs whose X-Forwarded-For is believed; empty: the client IP is the connection's", &c.TrustedProxies},
@@ -99,6 +109,8 @@ func DefaultConfig() Config {
 		LogFormat:      "text",
 		LogLevel:       "info",
 		RateBurst:      20,
+		FetchTimeout:   5 * time.Second,
+		FetchMaxBytes:  15 << 20,
 	}
 }
 
@@ -246,6 +258,7 @@ func (c *Config) Validate() error {
 	check(c.LogFormat == "text" || c.LogFormat == "json", "log-format: must be text or json, not %q", c.LogFormat)
 	check(strings.Contains("debug info warn error", c.LogLevel) && c.LogLevel != "", "log-level: must be debug, info, warn or error, not %q", c.LogLevel)
 	check(c.RateLimit >= 0 && c.RateBurst >= 1, "rate-limit must be >= 0 and rate-burst >= 1")
+	check(c.FetchTimeout > 0 && c.FetchMaxBytes > 0, "fetch-timeout and fetch-max-bytes must be positive")
 	for _, cidr := range c.TrustedProxies {
 		_, _, err := net.ParseCIDR(cidr)
 		check(err == nil, "trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", cidr)

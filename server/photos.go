@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/server/telemetry"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -15,6 +16,7 @@ import (
 // photo replaced at the same URL is picked up within the TTL.
 type photoCache struct {
 	next   engine.ImageLoader
+	failed func(error) // told of every failed load (metrics, alerts)
 	cache  *lru[image.Image]
 	ttl    time.Duration
 	flight singleflight.Group
@@ -22,8 +24,8 @@ type photoCache struct {
 
 var _ engine.ImageLoader = (*photoCache)(nil)
 
-func newPhotoCache(next engine.ImageLoader, maxBytes int64, ttl time.Duration) *photoCache {
-	return &photoCache{next: next, cache: newLRU[image.Image](maxBytes), ttl: ttl}
+func newPhotoCache(next engine.ImageLoader, maxBytes int64, ttl time.Duration, failed func(error)) *photoCache {
+	return &photoCache{next: next, cache: newLRU[image.Image](maxBytes), ttl: ttl, failed: failed}
 }
 
 // LoadImage returns the decoded picture for ref, loading it once however
@@ -32,9 +34,12 @@ func (p *photoCache) LoadImage(ctx context.Context, ref string) (image.Image, er
 	if img, ok := p.cache.get(ref); ok {
 		return img, nil
 	}
+	ctx, span := telemetry.Tracer().Start(ctx, "fetch")
+	defer span.End()
 	v, err, _ := p.flight.Do(ref, func() (any, error) {
 		img, err := p.next.LoadImage(ctx, ref)
 		if err != nil {
+			p.failed(err)
 			return nil, err // failures are not cached: the fallback card is short-lived anyway
 		}
 		b := img.Bounds()

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/server/source"
+	"github.com/ogcard/ogcard/server/telemetry"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/time/rate"
 )
@@ -27,6 +28,7 @@ func (s *Server) routes() *echo.Echo {
 	}}))
 	e.IPExtractor = s.ipExtractor() // before any rate limiting, or X-Forwarded-For would bypass it
 	e.Use(s.accessLog)
+	e.Use(telemetry.Middleware("ogcard"))
 	e.Use(middleware.BodyLimit("16K")) // every route is a GET: no request needs a body
 	if s.cfg.RateLimit > 0 {
 		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
@@ -92,7 +94,9 @@ func (s *Server) handleSlug(c echo.Context) error {
 		return notFound("layout %q has no data source", t.Name)
 	}
 	start := time.Now()
-	data, err := src.Lookup(c.Request().Context(), slug)
+	ctx, span := telemetry.Tracer().Start(c.Request().Context(), "lookup")
+	data, err := src.Lookup(ctx, slug)
+	span.End()
 	s.metrics.renderTime.WithLabelValues("lookup").Observe(time.Since(start).Seconds())
 	if errors.Is(err, source.ErrNotFound) {
 		return notFound("no %s %q", t.Name, slug)

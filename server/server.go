@@ -18,6 +18,7 @@ import (
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/internal/fetch"
 	"github.com/ogcard/ogcard/layouts"
+	"github.com/ogcard/ogcard/server/alert"
 	"github.com/ogcard/ogcard/server/source"
 	"github.com/ogcard/ogcard/server/storage"
 	"golang.org/x/sync/singleflight"
@@ -39,6 +40,9 @@ type Server struct {
 	pool      *pool
 	flight    singleflight.Group
 
+	alerts     *alert.Slack         // nil: alerts off
+	fetchFails *alert.SpikeDetector // picture fetch failures in the last minute
+
 	renders atomic.Int64 // cards rendered, for tests
 	// beforeRender, when set by a test, runs inside every render (with a
 	// worker held): to hold workers busy or to panic.
@@ -56,7 +60,16 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, sources: map[string]source.Source{}, pool: newPool(cfg.Workers, cfg.QueueWait)}
 	s.metrics = newMetrics(s.pool)
 	s.hot = newLRU[*card](cfg.MemoryCache)
-	s.photos = newPhotoCache(fetch.New(fetch.Options{FileRoot: cfg.DataDir}), 256<<20, 10*time.Minute)
+	s.alerts = alert.NewSlack(cfg.SlackWebhook, alert.Options{Log: log})
+	s.fetchFails = alert.NewSpikeDetector(fetchSpikeThreshold, time.Minute)
+	loader := fetch.New(fetch.Options{
+		FileRoot: cfg.DataDir, AllowHosts: cfg.FetchHosts, AllowLoopback: cfg.FetchLoopback,
+		Timeout: cfg.FetchTimeout, MaxBytes: cfg.FetchMaxBytes,
+	})
+	if cfg.FetchLoopback {
+		log.Warn("picture URLs may reach localhost (--fetch-allow-loopback): for local testing only")
+	}
+	s.photos = newPhotoCache(loader, 256<<20, 10*time.Minute, s.fetchFailed)
 	var err error
 	if s.templates, err = s.loadLayouts(); err != nil {
 		return nil, err
@@ -175,6 +188,20 @@ func (s *Server) openStore(ctx context.Context) error {
 	return nil
 }
 
+// fetchSpikeThreshold is how many picture fetch failures in a minute
+// make an alert: a few are normal (dead links), a spike means a CDN or a
+// network is down.
+const fetchSpikeThreshold = 20
+
+// fetchFailed counts a failed picture fetch by reason, and alerts on a spike.
+func (s *Server) fetchFailed(err error) {
+	reason := fetch.Reason(err)
+	s.metrics.fetchFailures.WithLabelValues(reason).Inc()
+	if s.fetchFails.Add() {
+		s.alerts.Alert("fetch-failures", fmt.Sprintf("ogcard: %d picture fetches failed in the last minute (latest: %s: %v)", s.fetchFails.Count(), reason, err))
+	}
+}
+
 // warnOnce runs log the first time key is seen: one line per layout and
 // problem, not one per request.
 func (s *Server) warnOnce(key string, log func()) {
@@ -185,7 +212,7 @@ func (s *Server) warnOnce(key string, log func()) {
 
 // Close releases the sources and the store.
 func (s *Server) Close() error {
-	var errs []error
+	errs := []error{s.alerts.Close()}
 	for _, src := range s.sources {
 		errs = append(errs, src.Close())
 	}

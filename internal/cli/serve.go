@@ -11,8 +11,11 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/server"
+	"github.com/ogcard/ogcard/server/telemetry"
 )
 
 func runServe(env *Env, args []string) error {
@@ -32,6 +35,18 @@ func runServe(env *Env, args []string) error {
 	logWebPBackend(&Env{Stdout: env.Stdout, Stderr: env.Stderr, Log: log})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Tracing is configured by the standard OTEL_* variables and is a
+	// no-op without them; a bad setting is reported, not fatal.
+	shutdownTracing, err := telemetry.Setup(ctx, "ogcard", engine.Version)
+	if err != nil {
+		log.Warn("tracing off", "err", err)
+		shutdownTracing = func(context.Context) error { return nil }
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = shutdownTracing(ctx)
+	}()
 	srv, err := server.New(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -8,33 +9,65 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
 )
 
-// Options bound what a Loader fetches. Zero fields take the defaults.
+// Options bound what a Loader fetches and from where. Zero fields take
+// the defaults, which are the safe settings for a public server.
 type Options struct {
 	Timeout    time.Duration // whole download, connect to last byte; default 10s
 	MaxBytes   int64         // largest accepted file; default 15 MB
 	MaxPixels  int           // largest accepted picture; default engine.DefaultMaxPixels
 	AllowFiles bool          // accept any local path and file:// URL (the CLI does, the server does not)
 	FileRoot   string        // accept local paths and file:// URLs inside this folder only (the server's data folder)
-	Client     *http.Client  // default: a client with the timeout above and at most 3 redirects
+
+	// AllowHosts, if not empty, limits http(s) downloads to these hosts:
+	// exact names ("cdn.example.com") or "*.example.com", which matches
+	// any name below example.com but not example.com itself. Matching
+	// ignores case and a trailing dot. Redirects must stay on the list.
+	// Listed hosts must still resolve to public addresses.
+	AllowHosts []string
+
+	// AllowLoopback admits loopback addresses (127.0.0.0/8, ::1) and
+	// "localhost", for tests and local demos against a server on the same
+	// machine. UNSAFE in production: anyone who can name a picture URL
+	// could then reach every service listening on the server's loopback
+	// interface (admin ports, databases, sidecars).
+	AllowLoopback bool
+
+	// AllowPrivate admits private addresses (10/8, 172.16/12, 192.168/16,
+	// 100.64/10, fc00::/7), for pictures on an intranet. UNSAFE on a
+	// public server: it exposes the internal network to anyone who can
+	// name a picture URL. Link-local and cloud metadata addresses stay
+	// denied even so.
+	AllowPrivate bool
+
+	// Client replaces the default HTTP client. The Loader still checks
+	// scheme, allow-list and redirect count, but the address check lives
+	// in the default client's dialer: a custom client must refuse
+	// private addresses itself.
+	Client *http.Client
 }
 
-// Loader loads pictures by reference. It implements engine.ImageLoader.
+// Loader loads pictures by reference. It implements engine.ImageLoader
+// and is safe for concurrent use.
 type Loader struct {
-	opts Options
+	opts   Options
+	hosts  hostList
+	dial   *dialGuard
+	client *http.Client
 }
 
 var _ engine.ImageLoader = (*Loader)(nil)
 
 // New returns a Loader with opts' zero fields set to the defaults.
 func New(opts Options) *Loader {
+	return newLoader(opts, testHooks{})
+}
+
+func newLoader(opts Options, hooks testHooks) *Loader {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
@@ -44,26 +77,32 @@ func New(opts Options) *Loader {
 	if opts.MaxPixels <= 0 {
 		opts.MaxPixels = engine.DefaultMaxPixels
 	}
-	if opts.Client == nil {
-		opts.Client = &http.Client{
-			Timeout: opts.Timeout,
-			CheckRedirect: func(_ *http.Request, via []*http.Request) error {
-				if len(via) >= 3 {
-					return errors.New("more than 3 redirects")
-				}
-				return nil
-			},
-		}
+	l := &Loader{opts: opts, hosts: newHostList(opts.AllowHosts)}
+	l.dial = newDialGuard(addrPolicy{allowLoopback: opts.AllowLoopback, allowPrivate: opts.AllowPrivate}, hooks, opts.Timeout)
+	client := opts.Client
+	if client == nil {
+		client = newClient(l.dial, opts.Timeout)
 	}
-	return &Loader{opts: opts}
+	l.client = l.withRedirectChecks(client)
+	return l
 }
 
-// ErrTooLarge is returned for a file over the byte cap.
-var ErrTooLarge = errors.New("too large")
+// headerBytes is how much DecodeImage peeks at for a picture's header.
+// It wraps its reader in a default bufio.Reader, which can peek 4 KB
+// only, so a JPEG with more EXIF or ICC data before its frame header
+// would fail as "unexpected EOF"; given a *bufio.Reader this large it
+// uses it as is.
+const headerBytes = 64 << 10
 
-// LoadImage fetches and decodes the picture ref names.
+// errOwnDeadline marks the Loader's own Timeout firing, as opposed to the
+// caller's deadline.
+var errOwnDeadline = errors.New("download deadline")
+
+// LoadImage fetches and decodes the picture ref names: an http(s) URL, or
+// a local path or file:// URL if the options allow files. Its errors
+// carry a short message and a kind for [Reason].
 func (l *Loader) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	ctx, cancel := context.WithTimeout(ctx, l.opts.Timeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, l.opts.Timeout, errOwnDeadline)
 	defer cancel()
 	body, err := l.open(ctx, ref)
 	if err != nil {
@@ -71,98 +110,81 @@ func (l *Loader) LoadImage(ctx context.Context, ref string) (image.Image, error)
 	}
 	defer body.Close() //nolint:errcheck // read-only stream: a close error changes nothing
 	r := &capReader{r: body, left: l.opts.MaxBytes}
-	img, err := engine.DecodeImage(r, l.opts.MaxPixels)
-	if r.over {
-		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, l.opts.MaxBytes)
+	img, err := engine.DecodeImage(bufio.NewReaderSize(r, headerBytes), l.opts.MaxPixels)
+	switch {
+	case r.over:
+		return nil, failf(ErrTooLarge, "too large: over %d bytes", l.opts.MaxBytes)
+	case err == nil:
+		return img, nil
+	case ctx.Err() != nil:
+		return nil, l.ctxError(ctx)
+	case r.err != nil:
+		return nil, r.err
+	case errors.Is(err, engine.ErrTooManyPixels), errors.Is(err, engine.ErrUnsupportedImage):
+		return nil, err
 	}
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("timed out after %v", l.opts.Timeout)
-	}
-	return img, err
+	return nil, failf(ErrDecode, "corrupt picture: %w", err)
 }
 
-// open returns the picture's bytes as a stream.
+// ctxError says which deadline ended the download, or that the caller
+// gave up (which is no fault of the picture: Reason "other").
+func (l *Loader) ctxError(ctx context.Context) error {
+	switch {
+	case context.Cause(ctx) == errOwnDeadline:
+		return failf(ErrTimeout, "timed out after %v", l.opts.Timeout)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return failf(ErrTimeout, "timed out: %w", ctx.Err())
+	}
+	return fmt.Errorf("gave up: %w", ctx.Err())
+}
+
+// open returns the picture's bytes as a stream whose read errors are
+// tagged ErrNetwork or ErrFile.
 func (l *Loader) open(ctx context.Context, ref string) (io.ReadCloser, error) {
 	u, err := url.Parse(ref)
 	isURL := err == nil && u.Scheme != "" && len(u.Scheme) > 1 // "C:" is a drive, not a scheme
+	var body io.ReadCloser
+	kind := ErrFile
 	switch {
 	case isURL && (u.Scheme == "http" || u.Scheme == "https"):
-		return l.get(ctx, u)
+		body, err = l.get(ctx, u)
+		kind = ErrNetwork
 	case isURL && u.Scheme == "file":
-		return l.openFile(u.Path)
-	case !isURL:
-		return l.openFile(ref)
+		body, err = l.openFile(u.Path)
 	case isURL:
-		return nil, fmt.Errorf("unsupported URL scheme %q", u.Scheme)
+		return nil, blockedf("unsupported URL scheme %q", u.Scheme)
 	default:
-		return nil, errors.New("not an http(s) URL")
+		body, err = l.openFile(ref)
 	}
-}
-
-func (l *Loader) get(ctx context.Context, u *url.URL) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", "image/webp,image/png,image/jpeg,image/gif;q=0.8")
-	req.Header.Set("User-Agent", "ogcard (+https://github.com/ogcard/ogcard)")
-	resp, err := l.opts.Client.Do(req)
-	if err != nil {
-		return nil, shortHTTPError(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		_ = resp.Body.Close()
-		return nil, fmt.Errorf("http %d", resp.StatusCode)
-	}
-	if resp.ContentLength > l.opts.MaxBytes {
-		_ = resp.Body.Close()
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, resp.ContentLength, l.opts.MaxBytes)
-	}
-	return resp.Body, nil
+	return taggedBody{ReadCloser: body, kind: kind}, nil
 }
 
-// openFile opens a local picture if the options allow that path: any
-// path with AllowFiles, else only paths inside FileRoot (after cleaning,
-// so "root/../etc/passwd" stays out).
-func (l *Loader) openFile(path string) (io.ReadCloser, error) {
-	if l.opts.AllowFiles {
-		return os.Open(path)
-	}
-	if l.opts.FileRoot == "" {
-		return nil, errors.New("local files are not allowed")
-	}
-	root, err := filepath.Abs(l.opts.FileRoot)
-	if err != nil {
-		return nil, err
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return nil, errors.New("local file outside the allowed folder")
-	}
-	return os.Open(abs)
+// taggedBody marks read errors other than EOF with kind, so that a reset
+// connection is not reported as a corrupt picture.
+type taggedBody struct {
+	io.ReadCloser
+	kind error
 }
 
-// shortHTTPError drops the method and URL net/http puts in front.
-func shortHTTPError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if ue.Timeout() {
-			return errors.New("timed out")
-		}
-		return ue.Err
+func (t taggedBody) Read(p []byte) (int, error) {
+	n, err := t.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = failf(t.kind, "reading: %w", err)
 	}
-	return err
+	return n, err
 }
 
-// capReader reads at most left bytes and notes an attempt to read more.
+// capReader reads at most left bytes, notes an attempt to read more, and
+// keeps the first read error that is not EOF, since decoders may hide it
+// behind their own "unexpected EOF".
 type capReader struct {
 	r    io.Reader
 	left int64
 	over bool
+	err  error
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
@@ -179,5 +201,8 @@ func (c *capReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
+	if err != nil && !errors.Is(err, io.EOF) && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }

@@ -6,19 +6,23 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
 )
 
-func pngBytes(t *testing.T, w, h int) []byte {
+func pngBytes(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	img.Set(0, 0, color.White)
@@ -29,61 +33,81 @@ func pngBytes(t *testing.T, w, h int) []byte {
 	return b.Bytes()
 }
 
-func noisePNG(t *testing.T, w, h int) []byte {
-	t.Helper()
+func noiseImage(w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	seed := uint32(1)
 	for i := range img.Pix {
 		seed = seed*1664525 + 1013904223
 		img.Pix[i] = uint8(seed >> 24)
 	}
+	return img
+}
+
+func noisePNG(t testing.TB, w, h int) []byte {
+	t.Helper()
 	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
+	if err := png.Encode(&b, noiseImage(w, h)); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
 }
 
-func TestLoadOverHTTP(t *testing.T) {
-	pic := pngBytes(t, 40, 30)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/ok.png", func(w http.ResponseWriter, _ *http.Request) { w.Write(pic) })
-	mux.HandleFunc("/missing.png", http.NotFound)
-	mux.HandleFunc("/html", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("<html></html>")) })
-	noisy := noisePNG(t, 200, 200) // about 120 KB: a real picture over the 32 KB cap
-	mux.HandleFunc("/huge", func(w http.ResponseWriter, _ *http.Request) { w.Write(noisy) })
-	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
-		w.Write(pic[:10])
-		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	})
-	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-
-	l := New(Options{Timeout: 300 * time.Millisecond, MaxBytes: 32 << 10})
-	img, err := l.LoadImage(context.Background(), srv.URL+"/ok.png")
-	if err != nil || img.Bounds().Dx() != 40 {
-		t.Fatalf("ok.png: %v, %v", img, err)
+func noiseJPEG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, noiseImage(w, h), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
 	}
-	for path, want := range map[string]string{
-		"/missing.png": "http 404",
-		"/html":        "not a JPEG, PNG, GIF or WebP picture",
-		"/huge":        "too large",
-		"/slow":        "timed out",
-		"/loop":        "more than 3 redirects",
-	} {
-		start := time.Now()
-		_, err := l.LoadImage(context.Background(), srv.URL+path)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: got %v, want %q", path, err, want)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("%s: took %v, the deadline is 300ms", path, d)
-		}
+	return b.Bytes()
+}
+
+// hitServer is an httptest server that counts the requests reaching it,
+// so a test can assert that a blocked URL never did.
+type hitServer struct {
+	*httptest.Server
+	hits atomic.Int64
+}
+
+func newHitServer(t testing.TB, h http.Handler) *hitServer {
+	t.Helper()
+	s := &hitServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.hits.Add(1)
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// port returns the server's port as a string.
+func (s *hitServer) port() string {
+	return strconv.Itoa(s.Listener.Addr().(*net.TCPAddr).Port)
+}
+
+// servePNG answers every request with a small PNG.
+func servePNG(t testing.TB) http.Handler {
+	pic := pngBytes(t, 40, 30)
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(pic) })
+}
+
+// wantReason fails the test unless err is an error of the given Reason.
+func wantReason(t *testing.T, what string, err error, reason string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: loaded, want a %q error", what, reason)
+		return
+	}
+	if got := Reason(err); got != reason {
+		t.Errorf("%s: Reason = %q (%v), want %q", what, got, err, reason)
+	}
+}
+
+func TestLoadOverHTTP(t *testing.T) {
+	srv := newHitServer(t, servePNG(t))
+	l := New(Options{Timeout: 2 * time.Second, AllowLoopback: true})
+	img, err := l.LoadImage(context.Background(), srv.URL+"/ok.png")
+	if err != nil || img.Bounds().Dx() != 40 || img.Bounds().Dy() != 30 {
+		t.Fatalf("ok.png: %v, %v", img, err)
 	}
 }
 
@@ -94,9 +118,11 @@ func TestPixelCapFromHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := New(Options{AllowFiles: true, MaxPixels: 10_000})
-	if _, err := l.LoadImage(context.Background(), path); !errors.Is(err, engine.ErrTooManyPixels) {
+	_, err := l.LoadImage(context.Background(), path)
+	if !errors.Is(err, engine.ErrTooManyPixels) {
 		t.Errorf("got %v, want ErrTooManyPixels", err)
 	}
+	wantReason(t, "300x300 over a 10000-pixel cap", err, ReasonTooManyPixels)
 }
 
 func TestFilesOnlyWhenAllowed(t *testing.T) {
@@ -104,11 +130,9 @@ func TestFilesOnlyWhenAllowed(t *testing.T) {
 	if err := os.WriteFile(path, pngBytes(t, 2, 2), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(Options{}).LoadImage(context.Background(), path); err == nil {
-		t.Error("a local path loaded without AllowFiles")
-	}
-	if _, err := New(Options{}).LoadImage(context.Background(), "file://"+path); err == nil {
-		t.Error("a file:// URL loaded without AllowFiles")
+	for _, ref := range []string{path, "file://" + path} {
+		_, err := New(Options{}).LoadImage(context.Background(), ref)
+		wantReason(t, ref+" without AllowFiles or FileRoot", err, ReasonBlocked)
 	}
 	files := New(Options{AllowFiles: true})
 	for _, ref := range []string{path, "file://" + path} {
@@ -116,8 +140,10 @@ func TestFilesOnlyWhenAllowed(t *testing.T) {
 			t.Errorf("%s: %v", ref, err)
 		}
 	}
-	if _, err := files.LoadImage(context.Background(), "ftp://example.com/a.png"); err == nil || !strings.Contains(err.Error(), "unsupported URL scheme") {
-		t.Errorf("ftp: got %v", err)
+	_, err := files.LoadImage(context.Background(), filepath.Join(t.TempDir(), "missing.png"))
+	wantReason(t, "missing file", err, ReasonFile)
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v does not wrap os.ErrNotExist", err)
 	}
 }
 
@@ -138,8 +164,24 @@ func TestFileRootConfinesLocalFiles(t *testing.T) {
 		t.Errorf("inside the root: %v", err)
 	}
 	for _, ref := range []string{outside, "file://" + outside, filepath.Join(root, "..", filepath.Base(filepath.Dir(outside)), "b.png"), "/etc/passwd"} {
-		if _, err := l.LoadImage(context.Background(), ref); err == nil || !strings.Contains(err.Error(), "outside the allowed folder") {
+		_, err := l.LoadImage(context.Background(), ref)
+		if err == nil || !strings.Contains(err.Error(), "outside the allowed folder") {
 			t.Errorf("%s: got %v, want refused", ref, err)
 		}
+		wantReason(t, ref, err, ReasonFile)
 	}
+}
+
+func TestFileRootRefusesSymlinkOut(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret.png")
+	if err := os.WriteFile(outside, pngBytes(t, 2, 2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "link.png")
+	if err := os.Symlink(outside, link); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	_, err := New(Options{FileRoot: root}).LoadImage(context.Background(), link)
+	wantReason(t, "symlink out of the root", err, ReasonFile)
 }
