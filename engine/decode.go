@@ -33,7 +33,7 @@ func DecodeImage(r io.Reader, maxPixels int) (image.Image, error) {
 		maxPixels = DefaultMaxPixels
 	}
 	br := bufio.NewReaderSize(r, 64<<10) // big enough for the Peek below: EXIF and ICC data come before the frame header
-	head, _ := br.Peek(64 << 10) // DecodeConfig needs only the header
+	head, _ := br.Peek(64 << 10)         // DecodeConfig needs only the header
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(head))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {

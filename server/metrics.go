@@ -8,18 +8,18 @@ import (
 // metrics are the server's Prometheus series, on a registry of its own so
 // that tests can run many servers in one process.
 type metrics struct {
-	reg         *prometheus.Registry
-	requests    *prometheus.CounterVec   // route, code
-	cache       *prometheus.CounterVec   // result: memory, store, miss
-	renders     prometheus.Counter       // cards actually rendered
-	renderTime  *prometheus.HistogramVec // stage: lookup, render, encode, queue
-	outputBytes prometheus.Histogram
-	storeErrors *prometheus.CounterVec // op: get, put
-	rejected    prometheus.Counter     // renders refused: pool full
+	reg           *prometheus.Registry
+	requests      *prometheus.CounterVec   // route, code
+	cache         *prometheus.CounterVec   // result: memory, store, miss
+	renders       prometheus.Counter       // cards actually rendered
+	renderTime    *prometheus.HistogramVec // stage: lookup, render, encode, queue
+	outputBytes   prometheus.Histogram
+	storeErrors   *prometheus.CounterVec // op: get, put
+	rejected      prometheus.Counter     // renders refused: pool full
 	fallbacks     prometheus.Counter
 	fetchFailures *prometheus.CounterVec // reason
-	poolInUse   prometheus.GaugeFunc
-	poolWaiting prometheus.GaugeFunc
+	poolInUse     prometheus.GaugeFunc
+	poolWaiting   prometheus.GaugeFunc
 }
 
 func newMetrics(p *pool) *metrics {
