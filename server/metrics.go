@@ -27,7 +27,7 @@ func newMetrics(p *pool) *metrics {
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"})
 	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_cache_total", Help: "Card lookups by result: memory, store (blob) or miss (rendered)."}, []string{"result"})
 	m.renders = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogcard_renders_total", Help: "Cards rendered."})
-	m.renderTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ogcard_stage_seconds", Help: "Time spent per stage: lookup (data source), queue (waiting for a worker), render, encode.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}, []string{"stage"})
+	m.renderTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ogcard_stage_seconds", Help: "Time spent per stage: lookup (data source), queue (waiting for a worker), fetch (picture download and decode), render, encode.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}, []string{"stage"})
 	m.outputBytes = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ogcard_card_bytes", Help: "Size of rendered cards.", Buckets: prometheus.ExponentialBuckets(16<<10, 2, 8)})
 	m.storeErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_store_errors_total", Help: "Card store failures by operation; the server renders and serves anyway."}, []string{"op"})
 	m.rejected = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogcard_render_rejected_total", Help: "Requests answered 503 because every render worker was busy."})

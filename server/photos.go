@@ -15,17 +15,18 @@ import (
 // does not fetch and decode its photo again. Entries expire so that a
 // photo replaced at the same URL is picked up within the TTL.
 type photoCache struct {
-	next   engine.ImageLoader
-	failed func(error) // told of every failed load (metrics, alerts)
-	cache  *lru[image.Image]
-	ttl    time.Duration
-	flight singleflight.Group
+	next    engine.ImageLoader
+	failed  func(error)         // told of every failed load (metrics, alerts)
+	fetched func(time.Duration) // told how long every load took
+	cache   *lru[image.Image]
+	ttl     time.Duration
+	flight  singleflight.Group
 }
 
 var _ engine.ImageLoader = (*photoCache)(nil)
 
-func newPhotoCache(next engine.ImageLoader, maxBytes int64, ttl time.Duration, failed func(error)) *photoCache {
-	return &photoCache{next: next, cache: newLRU[image.Image](maxBytes), ttl: ttl, failed: failed}
+func newPhotoCache(next engine.ImageLoader, maxBytes int64, ttl time.Duration, failed func(error), fetched func(time.Duration)) *photoCache {
+	return &photoCache{next: next, cache: newLRU[image.Image](maxBytes), ttl: ttl, failed: failed, fetched: fetched}
 }
 
 // LoadImage returns the decoded picture for ref, loading it once however
@@ -37,7 +38,9 @@ func (p *photoCache) LoadImage(ctx context.Context, ref string) (image.Image, er
 	ctx, span := telemetry.Tracer().Start(ctx, "fetch")
 	defer span.End()
 	v, err, _ := p.flight.Do(ref, func() (any, error) {
+		start := time.Now()
 		img, err := p.next.LoadImage(ctx, ref)
+		p.fetched(time.Since(start))
 		if err != nil {
 			p.failed(err)
 			return nil, err // failures are not cached: the fallback card is short-lived anyway

@@ -69,7 +69,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if cfg.FetchLoopback {
 		log.Warn("picture URLs may reach localhost (--fetch-allow-loopback): for local testing only")
 	}
-	s.photos = newPhotoCache(loader, 256<<20, 10*time.Minute, s.fetchFailed)
+	s.photos = newPhotoCache(loader, 256<<20, 10*time.Minute, s.fetchFailed, func(d time.Duration) {
+		s.metrics.renderTime.WithLabelValues("fetch").Observe(d.Seconds())
+	})
 	var err error
 	if s.templates, err = s.loadLayouts(); err != nil {
 		return nil, err
