@@ -213,9 +213,13 @@ func (c *compiler) compileFields(t *Template, fields map[string]Field) {
 // compileLayer compiles layer i, reporting problems at its pointer.
 func (c *compiler) compileLayer(i int, spec *LayerSpec) *layer {
 	ptr := "/layers/" + strconv.Itoa(i)
-	l := &layer{name: ptr, when: spec.When, opacity: 1}
+	box, _ := spec.Box.resolve(c.width, c.height) // a bad box is reported by the layer's own compile
+	l := &layer{name: ptr, kind: spec.Type, when: spec.When, opacity: 1, box: box}
 	if spec.Name != "" {
 		l.name = fmt.Sprintf("%q (%s)", spec.Name, ptr)
+	}
+	if spec.Type == "tag" {
+		l.box = rect{} // a tag has no box: it sizes itself when drawn
 	}
 	if spec.Opacity != nil {
 		l.opacity = *spec.Opacity

@@ -85,6 +85,7 @@ func (t *tagLayer) draw(st *renderState, l *layer) error {
 	if t.anchor == "bottom-left" || t.anchor == "bottom-right" {
 		box.Y = H - t.y - box.H
 	}
+	st.drawnBox, st.fontSize = &box, t.size
 	drawRoundedRect(st, box, t.radius, fade(t.background.resolve(st.vals), l.opacity))
 	set, err := t.font.Line(line.Text, t.size, t.letterSpacing, fonts.IsRTL(s))
 	if err != nil {

@@ -72,8 +72,17 @@ type RenderOptions struct {
 // RenderInfo reports what a render had to work around. A card with
 // fallbacks should be cached only briefly: the picture may come back.
 type RenderInfo struct {
-	Fallbacks []Fallback // image layers that drew their fallback
-	Warnings  []string   // things a designer should know (missing glyphs)
+	Fallbacks []Fallback  // image layers that drew their fallback
+	Warnings  []string    // things a designer should know (missing glyphs)
+	Layers    []LayerInfo // what each drawn layer covered, for the preview's debug view
+}
+
+// LayerInfo describes one drawn layer.
+type LayerInfo struct {
+	Name     string          `json:"name"`               // the layer's name, or its JSON Pointer
+	Kind     string          `json:"kind"`               // image, gradient, rect, text, tag, svg
+	Box      image.Rectangle `json:"box"`                // in card pixels
+	FontSize float64         `json:"fontSize,omitempty"` // text and tag: the size used, after auto-fit
 }
 
 // Transient reports whether a picture failed to load (rather than being
@@ -100,6 +109,8 @@ type Fallback struct {
 // layer is a compiled layer with what every kind shares.
 type layer struct {
 	name    string // for messages: the layer's name, else its JSON Pointer
+	kind    string
+	box     rect   // where it draws; tags report theirs while drawing
 	when    string // field that must be non-empty, or ""
 	drawer  drawer
 	opacity float64
@@ -121,6 +132,10 @@ type renderState struct {
 	images ImageLoader
 	info   *RenderInfo
 	ras    *rasterizer.Rasterizer
+
+	// Set by a drawer for the current layer's LayerInfo.
+	drawnBox *rect
+	fontSize float64
 }
 
 // rasterizer returns a canvas renderer over the card, made on first use:
@@ -153,9 +168,15 @@ func (t *Template) Render(ctx context.Context, data Data, opts RenderOptions) (*
 		if l.when != "" && strings.TrimSpace(vals[l.when]) == "" {
 			continue
 		}
+		st.drawnBox, st.fontSize = nil, 0
 		if err := l.drawer.draw(st, l); err != nil {
 			return nil, nil, fmt.Errorf("layer %s: %w", l.name, err)
 		}
+		box := l.box
+		if st.drawnBox != nil {
+			box = *st.drawnBox
+		}
+		st.info.Layers = append(st.info.Layers, LayerInfo{Name: l.name, Kind: l.kind, Box: box.pixels(), FontSize: st.fontSize})
 	}
 	return dst, st.info, nil
 }

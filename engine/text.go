@@ -57,6 +57,7 @@ func (t *textLayer) draw(st *renderState, l *layer) error {
 		return err
 	}
 	st.warnMissing(l, t.font, s)
+	st.fontSize = block.Size
 	top := t.box.Y
 	switch t.valign {
 	case "middle":

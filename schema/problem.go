@@ -9,11 +9,11 @@ import (
 
 // Problem is one thing wrong with a layout file, with its place in the file.
 type Problem struct {
-	File    string // path of the layout file as given
-	Line    int    // 1-based; 0 when unknown
-	Column  int    // 1-based, in bytes; 0 when unknown
-	Pointer string // JSON Pointer of the member at fault ("" for the whole document)
-	Message string
+	File    string `json:"file"`    // path of the layout file as given
+	Line    int    `json:"line"`    // 1-based; 0 when unknown
+	Column  int    `json:"column"`  // 1-based, in bytes; 0 when unknown
+	Pointer string `json:"pointer"` // JSON Pointer of the member at fault ("" for the whole document)
+	Message string `json:"message"`
 }
 
 // Error formats the problem as file:line:column: pointer: message.
