@@ -34,6 +34,10 @@ type Config struct {
 	LogFormat      string        `yaml:"log_format"`
 	LogLevel       string        `yaml:"log_level"`
 	SlackWebhook   string        `yaml:"slack_webhook"`
+	Watch          bool          `yaml:"watch"`
+	Preview        bool          `yaml:"preview"`
+	PreviewToken   string        `yaml:"preview_token"`
+	PreviewSave    bool          `yaml:"preview_save"`
 	FetchHosts     []string      `yaml:"fetch_allow_hosts"`
 	FetchLoopback  bool          `yaml:"fetch_allow_loopback"`
 	FetchTimeout   time.Duration `yaml:"fetch_timeout"`
@@ -87,6 +91,10 @@ func (c *Config) settings() []setting {
 		{"fetch-allow-loopback", "UNSAFE outside local testing: let picture URLs reach localhost", &c.FetchLoopback},
 		{"fetch-timeout", "longest a picture download may take, connect to last byte", &c.FetchTimeout},
 		{"fetch-max-bytes", "largest picture file accepted", &c.FetchMaxBytes},
+		{"watch", "reload layouts when files in --layouts change", &c.Watch},
+		{"preview", "serve the /preview page for designers", &c.Preview},
+		{"preview-token", "require this token (?token= or X-Preview-Token) for /preview; set it, or turn the preview off, in production", &c.PreviewToken},
+		{"preview-save", "let /preview save edited layouts to --layouts (off: edits are only tried, never written)", &c.PreviewSave},
 		{"slack-webhook", "Slack incoming-webhook URL for alerts on render failures and picture-fetch failure spikes (rate-limited); empty: no alerts", &c.SlackWebhook},
 		{"rate-limit", "requests per second allowed per client IP; 0 turns rate limiting off", &c.RateLimit},
 		{"rate-burst", "requests a client may send at once above the rate", &c.RateBurst},
@@ -109,6 +117,8 @@ func DefaultConfig() Config {
 		LogFormat:      "text",
 		LogLevel:       "info",
 		RateBurst:      20,
+		Watch:          true,
+		Preview:        true,
 		FetchTimeout:   5 * time.Second,
 		FetchMaxBytes:  15 << 20,
 	}

@@ -18,6 +18,7 @@ type metrics struct {
 	rejected      prometheus.Counter     // renders refused: pool full
 	fallbacks     prometheus.Counter
 	fetchFailures *prometheus.CounterVec // reason
+	reloads       *prometheus.CounterVec // result
 	poolInUse     prometheus.GaugeFunc
 	poolWaiting   prometheus.GaugeFunc
 }
@@ -33,9 +34,10 @@ func newMetrics(p *pool) *metrics {
 	m.rejected = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogcard_render_rejected_total", Help: "Requests answered 503 because every render worker was busy."})
 	m.fallbacks = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogcard_fallbacks_total", Help: "Cards drawn with a fallback picture."})
 	m.fetchFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_fetch_failures_total", Help: "Pictures that could not be loaded, by reason (blocked, timeout, too_large, too_many_pixels, http_status, not_image, decode, network, file, other)."}, []string{"reason"})
+	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ogcard_layout_reloads_total", Help: "Layout reloads by result: ok, or error (a layout has problems; its last good version serves)."}, []string{"result"})
 	m.poolInUse = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogcard_render_workers_busy", Help: "Render workers in use."}, func() float64 { return float64(p.inUse()) })
 	m.poolWaiting = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogcard_render_queue", Help: "Requests waiting for a render worker."}, func() float64 { return float64(p.waiting.Load()) })
-	m.reg.MustRegister(m.requests, m.cache, m.renders, m.renderTime, m.outputBytes, m.storeErrors, m.rejected, m.fallbacks, m.fetchFailures, m.poolInUse, m.poolWaiting,
+	m.reg.MustRegister(m.requests, m.cache, m.renders, m.renderTime, m.outputBytes, m.storeErrors, m.rejected, m.fallbacks, m.fetchFailures, m.reloads, m.poolInUse, m.poolWaiting,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

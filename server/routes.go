@@ -81,7 +81,7 @@ func (s *Server) ipExtractor() echo.IPExtractor {
 // handleSlug serves /api/v1/og/{layout}/{slug}[.webp|.png|.jpg], the
 // data coming from the layout's source.
 func (s *Server) handleSlug(c echo.Context) error {
-	t, ok := s.templates[c.Param("layout")]
+	t, ok := s.layouts().templates[c.Param("layout")]
 	if !ok {
 		return notFound("no layout %q", c.Param("layout"))
 	}
@@ -111,7 +111,7 @@ func (s *Server) handleSlug(c echo.Context) error {
 // coming from the signed query string.
 func (s *Server) handleSigned(c echo.Context) error {
 	name, ext := splitExt(c.Param("file"))
-	t, ok := s.templates[name]
+	t, ok := s.layouts().templates[name]
 	if !ok {
 		return notFound("no layout %q", name)
 	}

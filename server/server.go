@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,7 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/internal/fetch"
-	"github.com/ogcard/ogcard/layouts"
+	"github.com/ogcard/ogcard/schema"
 	"github.com/ogcard/ogcard/server/alert"
 	"github.com/ogcard/ogcard/server/source"
 	"github.com/ogcard/ogcard/server/storage"
@@ -32,13 +31,13 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 
-	templates map[string]*engine.Template // by layout name; read-only after New
-	sources   map[string]source.Source    // by layout name
-	store     *storage.Store              // nil: memory only
-	hot       *lru[*card]
-	photos    engine.ImageLoader
-	pool      *pool
-	flight    singleflight.Group
+	live    atomic.Pointer[layoutSet] // the layouts served; swapped whole on reload
+	sources map[string]source.Source  // by layout name
+	store   *storage.Store            // nil: memory only
+	hot     *lru[*card]
+	photos  engine.ImageLoader
+	pool    *pool
+	flight  singleflight.Group
 
 	alerts     *alert.Slack         // nil: alerts off
 	fetchFails *alert.SpikeDetector // picture fetch failures in the last minute
@@ -49,6 +48,10 @@ type Server struct {
 	beforeRender func()
 	warned       sync.Map // warnings already logged
 	ready        atomic.Bool
+
+	subsMu    sync.Mutex
+	subs      map[chan int64]struct{} // reload subscribers (the preview's event streams)
+	stopWatch context.CancelFunc
 }
 
 // New builds a server from a validated configuration: it loads the
@@ -57,7 +60,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, sources: map[string]source.Source{}, pool: newPool(cfg.Workers, cfg.QueueWait)}
+	s := &Server{cfg: cfg, log: log, sources: map[string]source.Source{}, pool: newPool(cfg.Workers, cfg.QueueWait), subs: map[chan int64]struct{}{}}
 	s.metrics = newMetrics(s.pool)
 	s.hot = newLRU[*card](cfg.MemoryCache)
 	s.alerts = alert.NewSlack(cfg.SlackWebhook, alert.Options{Log: log})
@@ -72,10 +75,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	s.photos = newPhotoCache(loader, 256<<20, 10*time.Minute, s.fetchFailed, func(d time.Duration) {
 		s.metrics.renderTime.WithLabelValues("fetch").Observe(d.Seconds())
 	})
-	var err error
-	if s.templates, err = s.loadLayouts(); err != nil {
+	set, err := s.buildSet(nil)
+	if err != nil {
 		return nil, err
 	}
+	s.live.Store(set)
+	s.logLayouts(set)
 	if err := s.openSources(); err != nil {
 		s.Close()
 		return nil, err
@@ -85,8 +90,31 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.echo = s.routes()
+	if cfg.Layouts != "" && cfg.Watch {
+		watchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		s.stopWatch = cancel
+		if err := s.watch(watchCtx); err != nil {
+			s.log.Warn("not watching layouts: edits need a restart", "err", err)
+		}
+	}
 	s.ready.Store(true)
 	return s, nil
+}
+
+// logLayouts says what is served and what is not, once at start.
+func (s *Server) logLayouts(set *layoutSet) {
+	names := make([]string, 0, len(set.templates))
+	for n := range set.templates {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	_, where := s.layoutFS()
+	s.log.Info("layouts loaded", "from", where, "layouts", strings.Join(names, ", "))
+	for _, st := range set.status {
+		if !st.OK {
+			s.log.Error("layout not served", "file", st.File, "problems", schema.Problems(st.Problems).Error())
+		}
+	}
 }
 
 // Handler is the server's http.Handler, for tests and embedding.
@@ -94,46 +122,6 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 // Renders is the number of cards rendered so far.
 func (s *Server) Renders() int64 { return s.renders.Load() }
-
-// loadLayouts compiles every layout of the layouts folder (or the
-// built-in ones). A broken layout is logged and skipped so the others
-// serve; no valid layout at all is an error.
-func (s *Server) loadLayouts() (map[string]*engine.Template, error) {
-	fsys, where := fs.FS(layouts.FS), "built-in layouts"
-	if s.cfg.Layouts != "" {
-		fsys, where = os.DirFS(s.cfg.Layouts), s.cfg.Layouts
-	}
-	files, err := fs.Glob(fsys, "*.json")
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("no layout files in %s", where)
-	}
-	out := map[string]*engine.Template{}
-	for _, f := range files {
-		data, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, err
-		}
-		name := f
-		if s.cfg.Layouts != "" {
-			name = filepath.Join(s.cfg.Layouts, f)
-		}
-		t, err := engine.Compile(name, data, &engine.CompileOptions{Assets: fsys})
-		if err != nil {
-			s.log.Error("layout not served", "file", name, "problems", err.Error())
-			continue
-		}
-		out[t.Name] = t
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no valid layout in %s", where)
-	}
-	names := make([]string, 0, len(out))
-	for n := range out {
-		names = append(names, n)
-	}
-	s.log.Info("layouts loaded", "from", where, "layouts", strings.Join(names, ", "))
-	return out, nil
-}
 
 // openSources opens the configured data sources, and the demo database
 // for the news layout when nothing else is configured for it.
@@ -145,7 +133,7 @@ func (s *Server) openSources() error {
 		}
 		s.sources[name] = src
 	}
-	if _, ok := s.sources["news"]; ok || !s.cfg.Demo || s.templates["news"] == nil {
+	if _, ok := s.sources["news"]; ok || !s.cfg.Demo || s.layouts().templates["news"] == nil {
 		return nil
 	}
 	dsn, err := source.CreateDemo(s.cfg.DataDir)
@@ -214,6 +202,9 @@ func (s *Server) warnOnce(key string, log func()) {
 
 // Close releases the sources and the store.
 func (s *Server) Close() error {
+	if s.stopWatch != nil {
+		s.stopWatch()
+	}
 	errs := []error{s.alerts.Close()}
 	for _, src := range s.sources {
 		errs = append(errs, src.Close())
