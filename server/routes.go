@@ -29,7 +29,9 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = s.ipExtractor() // before any rate limiting, or X-Forwarded-For would bypass it
 	e.Use(s.accessLog)
 	e.Use(telemetry.Middleware("ogcard"))
-	e.Use(middleware.BodyLimit("16K")) // every route is a GET: no request needs a body
+	// Every route but the preview's is a GET: no request needs a body.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "16K",
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/preview/api/") }}))
 	if s.cfg.RateLimit > 0 {
 		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 			Skipper: func(c echo.Context) bool {
@@ -49,6 +51,9 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	if s.cfg.Preview {
+		s.previewRoutes(e)
+	}
 	return e
 }
 

@@ -97,6 +97,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 			s.log.Warn("not watching layouts: edits need a restart", "err", err)
 		}
 	}
+	if cfg.Preview && cfg.PreviewToken == "" {
+		s.log.Warn("/preview is on without a token: anyone who can reach this server can render any text with it; in production set --preview-token or --preview=false")
+	}
 	s.ready.Store(true)
 	return s, nil
 }

@@ -1,0 +1,183 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/ogcard/ogcard/internal/browsertest"
+)
+
+// browser starts a headless Chromium with a fresh profile and returns a
+// tab's context, and a function returning the page's script errors so far.
+func browser(t *testing.T, chrome string, width, height int) (context.Context, func() []string) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chrome), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height),
+	}
+	for _, f := range browsertest.Flags {
+		opts = append(opts, chromedp.Flag(strings.TrimPrefix(f, "--"), true))
+	}
+	var mu sync.Mutex
+	var errs []string
+	// Script errors are collected rather than reported at once: the
+	// listener runs in chromedp's read loop and must return fast.
+	listen := func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			errs = append(errs, ev.ExceptionDetails.Text+" "+ev.ExceptionDetails.URL)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError && len(ev.Args) > 0 {
+				errs = append(errs, fmt.Sprintf("console.error: %s", ev.Args[0].Description))
+			}
+		}
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(alloc, chromedp.WithListener(listen))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
+	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), errs...) }
+}
+
+// waitJS waits until a JavaScript expression is true.
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
+}
+
+// cardLoaded is true once the card shown is a new render (after seq) and
+// the browser has decoded it.
+func cardLoaded(seq int) string {
+	return fmt.Sprintf(`(() => { const c = document.getElementById("card");
+		return Number(c.dataset.seq || 0) > %d && c.complete && c.naturalWidth === 1200 && document.getElementById("render-error").hidden; })()`, seq)
+}
+
+func TestPreviewInBrowser(t *testing.T) {
+	chrome := browsertest.Chrome(t) // first: skipping needs no server
+	_, base, dir := newPreviewServer(t)
+	// After the server, so that its cleanup runs first: the page's event
+	// stream would hold the server's Close until the browser goes.
+	ctx, scriptErrors := browser(t, chrome, 1600, 1100)
+	file := filepath.Join(dir, "news.json")
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq int
+	var src, oldSrc string
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v (script errors: %v)", what, err, scriptErrors())
+		}
+	}
+	// readCard notes which render the page shows, to wait for the next.
+	readCard := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		card, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+			Seq int
+			Src string
+		}](`(() => { const c = document.getElementById("card"); return {Seq: Number(c.dataset.seq), Src: c.src}; })()`))
+		seq, src = card.Seq, card.Src
+		return err
+	})
+
+	step("open the page and pick news",
+		chromedp.Navigate(base+"/preview"),
+		chromedp.WaitVisible(`#layouts button[data-name="news"]`),
+		chromedp.Click(`#layouts button[data-name="news"]`),
+		waitJS(`document.querySelector('#layouts button[data-name="news"]').classList.contains("active")`),
+		waitJS(cardLoaded(0)), readCard,
+		waitJS(`document.getElementById("source").value.includes('"maxLines": 3')`),
+		waitJS(`document.getElementById("live").textContent === "live"`),
+	)
+	oldSrc = src
+
+	step("type a new title and see the card change",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#fields [name=title]").value = ""`),
+		chromedp.SendKeys(`#fields [name="title"]`, "Typed in a real browser"),
+		waitJS(cardLoaded(seq)), readCard,
+		waitJS(`state.values.news.title === "Typed in a real browser"`),
+	)
+	if src == oldSrc || !strings.HasPrefix(src, "blob:") {
+		t.Errorf("card src %q after typing, was %q: want a new image", src, oldSrc)
+	}
+
+	// Break the file on disk: the list shows the problem within seconds,
+	// and the last good version keeps serving.
+	if err := os.WriteFile(file, brokenNews(dir), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step("see the error in the status list, and the card marked as the last good version",
+		waitJS(`(() => { const b = document.querySelector('#layouts button[data-name="news"]');
+			return b.dataset.ok === "false" && b.querySelector(".badge.err") !== null && b.querySelector(".problem")?.textContent.startsWith("29:"); })()`),
+		waitJS(`document.querySelector("#problems li") !== null && document.querySelector("#gutter .err")?.textContent === "29"`),
+		waitJS(`document.getElementById("frame").classList.contains("last-good") && !document.getElementById("last-good-note").hidden`),
+		readCard,
+	)
+	shot := screenshot(t, ctx, "preview-broken.png")
+	t.Logf("screenshot with the layout broken: %s", shot)
+
+	if err := os.WriteFile(file, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step("fix it and see the card return",
+		waitJS(`document.querySelector('#layouts button[data-name="news"]').dataset.ok === "true"`),
+		waitJS(cardLoaded(seq)),
+		waitJS(`!document.getElementById("frame").classList.contains("last-good") && document.querySelector("#problems li") === null`),
+	)
+
+	// The editor: Apply renders without saving; problems are listed with
+	// line:column and jump to their line.
+	setSource := func(js string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](`(() => { const ta = document.getElementById("source");
+			ta.value = ` + js + `; ta.dispatchEvent(new Event("input")); })()`)
+	}
+	step("apply a broken draft", setSource(`ta.value.replace('"maxLines": 3', '"maxLines": 0')`), chromedp.Click(`#apply`),
+		waitJS(`document.querySelector("#problems li button")?.textContent === "29:46"`),
+		chromedp.Click(`#problems li button`),
+		waitJS(`(() => { const ta = document.getElementById("source");
+			return ta.value.slice(0, ta.selectionStart).split("\n").length === 29 && document.activeElement === ta; })()`),
+		readCard,
+	)
+	step("apply a good draft", setSource(`ta.value.replace('"maxLines": 0', '"maxLines": 3').replace('#e11d48', '#2563eb')`),
+		chromedp.Click(`#apply`), waitJS(cardLoaded(seq)),
+		waitJS(`!document.getElementById("draft-note").hidden && document.querySelector("#problems li") === null`),
+	)
+	if now, _ := os.ReadFile(file); string(now) != string(good) {
+		t.Error("Apply wrote the file")
+	}
+	step("note the draft's card", readCard) // before Revert, whose render is the next
+	step("revert", chromedp.Click(`#revert`), waitJS(`document.getElementById("draft-note").hidden`),
+		waitJS(`document.getElementById("source").value.includes("#e11d48")`), waitJS(cardLoaded(seq)))
+
+	step("layer boxes", chromedp.Click(`#debug`),
+		waitJS(`document.querySelectorAll("#overlay .box").length === 4 && /headline · text · \d/.test(document.getElementById("overlay").textContent)`),
+	)
+	shot = screenshot(t, ctx, "preview.png")
+	t.Logf("screenshot: %s", shot)
+	if errs := scriptErrors(); len(errs) > 0 {
+		t.Errorf("script errors on the page: %v", errs)
+	}
+}
+
+// screenshot saves the whole page as a PNG among the test's artifacts.
+func screenshot(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(browsertest.Artifacts(t), name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
