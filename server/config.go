@@ -182,7 +182,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 		case *float64:
 			fs.Float64Var(p, s.name, *p, usage)
 		case *[]string:
-			fs.Func(s.name, usage, func(v string) error { *p = splitList(v); return nil })
+			fs.Func(s.name, usage, func(v string) error { *p = SplitList(v); return nil })
 		}
 	}
 }
@@ -235,12 +235,13 @@ func setValue(ptr any, v string) error {
 	case *float64:
 		*p, err = strconv.ParseFloat(v, 64)
 	case *[]string:
-		*p = splitList(v)
+		*p = SplitList(v)
 	}
 	return err
 }
 
-func splitList(v string) []string {
+// SplitList splits a comma-separated setting, dropping blanks and spaces.
+func SplitList(v string) []string {
 	var out []string
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {

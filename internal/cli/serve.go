@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strings"
 	"syscall"
 	"time"
 
@@ -77,7 +76,7 @@ func runSign(env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: give one path to sign, such as '/og/news.png?title=Hello'", errUsage)
 	}
-	list := splitKeys(*keys)
+	list := server.SplitList(*keys)
 	if len(list) == 0 {
 		return fmt.Errorf("%w: no signing key: set --signing-keys or OGCARD_SIGNING_KEYS", errUsage)
 	}
@@ -87,14 +86,4 @@ func runSign(env *Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, signed)
 	return nil
-}
-
-func splitKeys(v string) []string {
-	var out []string
-	for _, k := range strings.Split(v, ",") {
-		if k = strings.TrimSpace(k); k != "" {
-			out = append(out, k)
-		}
-	}
-	return out
 }
