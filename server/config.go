@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -267,7 +268,7 @@ func (c *Config) Validate() error {
 	check(c.RenderTimeout > 0, "render-timeout: must be > 0")
 	check(c.MaxAge > 0 && c.FallbackMaxAge >= 0, "max-age and fallback-max-age: must be positive")
 	check(c.LogFormat == "text" || c.LogFormat == "json", "log-format: must be text or json, not %q", c.LogFormat)
-	check(strings.Contains("debug info warn error", c.LogLevel) && c.LogLevel != "", "log-level: must be debug, info, warn or error, not %q", c.LogLevel)
+	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel), "log-level: must be debug, info, warn or error, not %q", c.LogLevel)
 	check(c.RateLimit >= 0 && c.RateBurst >= 1, "rate-limit must be >= 0 and rate-burst >= 1")
 	check(c.FetchTimeout > 0 && c.FetchMaxBytes > 0, "fetch-timeout and fetch-max-bytes must be positive")
 	for _, cidr := range c.TrustedProxies {

@@ -260,7 +260,7 @@ func (p previewImages) LoadImage(ctx context.Context, ref string) (image.Image, 
 	if err != nil {
 		return nil, fmt.Errorf("%q: not in the layouts folder", ref)
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // read-only
 	return engine.DecodeImage(io.LimitReader(f, p.s.cfg.FetchMaxBytes), 0)
 }
 

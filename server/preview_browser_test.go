@@ -122,7 +122,7 @@ func TestPreviewInBrowser(t *testing.T) {
 		waitJS(`document.getElementById("frame").classList.contains("last-good") && !document.getElementById("last-good-note").hidden`),
 		readCard,
 	)
-	shot := screenshot(t, ctx, "preview-broken.png")
+	shot := screenshot(ctx, t, "preview-broken.png")
 	t.Logf("screenshot with the layout broken: %s", shot)
 
 	if err := os.WriteFile(file, good, 0o644); err != nil {
@@ -161,7 +161,7 @@ func TestPreviewInBrowser(t *testing.T) {
 	step("layer boxes", chromedp.Click(`#debug`),
 		waitJS(`document.querySelectorAll("#overlay .box").length === 4 && /headline · text · \d/.test(document.getElementById("overlay").textContent)`),
 	)
-	shot = screenshot(t, ctx, "preview.png")
+	shot = screenshot(ctx, t, "preview.png")
 	t.Logf("screenshot: %s", shot)
 	if errs := scriptErrors(); len(errs) > 0 {
 		t.Errorf("script errors on the page: %v", errs)
@@ -169,7 +169,7 @@ func TestPreviewInBrowser(t *testing.T) {
 }
 
 // screenshot saves the whole page as a PNG among the test's artifacts.
-func screenshot(t *testing.T, ctx context.Context, name string) string {
+func screenshot(ctx context.Context, t *testing.T, name string) string {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {

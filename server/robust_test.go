@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -80,7 +81,7 @@ func TestGracefulShutdownFinishesInFlightRenders(t *testing.T) {
 	if code := <-result; code != 200 {
 		t.Errorf("the render in flight got %d, want it finished with 200", code)
 	}
-	if err := <-done; err != nil && err != http.ErrServerClosed {
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		t.Errorf("shutdown: %v", err)
 	}
 	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {

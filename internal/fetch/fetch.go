@@ -130,7 +130,7 @@ func (l *Loader) LoadImage(ctx context.Context, ref string) (image.Image, error)
 // gave up (which is no fault of the picture: Reason "other").
 func (l *Loader) ctxError(ctx context.Context) error {
 	switch {
-	case context.Cause(ctx) == errOwnDeadline:
+	case errors.Is(context.Cause(ctx), errOwnDeadline):
 		return failf(ErrTimeout, "timed out after %v", l.opts.Timeout)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return failf(ErrTimeout, "timed out: %w", ctx.Err())

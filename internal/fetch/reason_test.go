@@ -75,7 +75,7 @@ func TestParallelLoads(t *testing.T) {
 				c := cases[(g+i)%len(cases)]
 				img, err := l.LoadImage(context.Background(), c.ref)
 				if got := Reason(err); got != c.reason || (err == nil && img.Bounds().Dx() != 40) {
-					errs <- fmt.Errorf("%s: Reason %q (%v), want %q", c.ref, got, err, c.reason)
+					errs <- fmt.Errorf("%s: Reason %q (%w), want %q", c.ref, got, err, c.reason)
 				}
 			}
 		})

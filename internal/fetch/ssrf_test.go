@@ -29,7 +29,7 @@ func listenIPv6Loopback(t *testing.T) *hitServer {
 		t.Skipf("no IPv6 loopback: %v", err)
 	}
 	s := &hitServer{}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { s.hits.Add(1) }))
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { s.hits.Add(1) }))
 	_ = s.Listener.Close()
 	s.Listener = ln
 	s.Start()

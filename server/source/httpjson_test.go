@@ -85,7 +85,7 @@ func TestHTTPStatus(t *testing.T) {
 		{http.StatusUnauthorized, nil},
 		{http.StatusForbidden, nil},
 	} {
-		srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := serve(t, func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(tc.status)
 			w.Write([]byte(articleJSON))
 		})
@@ -100,7 +100,7 @@ func TestHTTPStatus(t *testing.T) {
 // timeout.
 func TestHTTPSlow(t *testing.T) {
 	for name, handler := range map[string]http.HandlerFunc{
-		"headers": func(w http.ResponseWriter, r *http.Request) {
+		"headers": func(_ http.ResponseWriter, r *http.Request) {
 			sleepCtx(r.Context(), 5*time.Second)
 		},
 		"body": func(w http.ResponseWriter, r *http.Request) {
@@ -164,7 +164,7 @@ func TestHTTPMaxBytes(t *testing.T) {
 }
 
 func TestHTTPBadJSON(t *testing.T) {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("<html>login</html>"))
 	})
 	_, err := newHTTP(t, HTTPConfig{URL: srv.URL + "/{slug}"}).Lookup(context.Background(), "x")

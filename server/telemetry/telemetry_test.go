@@ -211,7 +211,7 @@ func TestMiddlewareSpanPerRoute(t *testing.T) {
 
 func TestTracerFollowsGlobalProvider(t *testing.T) {
 	clearOTEL(t)
-	var _ trace.Tracer = Tracer()
+	var _ trace.Tracer = Tracer() //nolint:staticcheck // asserts Tracer's type
 	otel.SetTracerProvider(noop.NewTracerProvider())
 	if _, span := Tracer().Start(t.Context(), "x"); span.IsRecording() {
 		t.Error("recording under the no-op provider")

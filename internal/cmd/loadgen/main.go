@@ -28,14 +28,14 @@ func main() {
 	list := flag.String("urls", "", "file of URLs, one per line, requested in turn")
 	conc := flag.Int("c", 8, "concurrent connections")
 	dur := flag.Duration("d", 10*time.Second, "stop after this long")
-	max := flag.Int("n", 0, "stop after this many requests (0: only -d bounds the run)")
+	limit := flag.Int("n", 0, "stop after this many requests (0: only -d bounds the run)")
 	flag.Parse()
 	urls, err := targets(*target, *list)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(2)
 	}
-	res := run(urls, *conc, *dur, *max)
+	res := run(urls, *conc, *dur, *limit)
 	res.print(os.Stdout)
 }
 
@@ -81,7 +81,7 @@ type result struct {
 	bytes    int64
 }
 
-func run(urls []string, conc int, dur time.Duration, max int) *result {
+func run(urls []string, conc int, dur time.Duration, limit int) *result {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc}, Timeout: 30 * time.Second}
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -93,7 +93,7 @@ func run(urls []string, conc int, dur time.Duration, max int) *result {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
 				i := next.Add(1) - 1
-				if max > 0 && i >= int64(max) {
+				if limit > 0 && i >= int64(limit) {
 					return
 				}
 				t0 := time.Now()
