@@ -3,6 +3,7 @@ package engine
 import (
 	"image/color"
 	"math"
+	"strconv"
 )
 
 // gradientLayer is a linear gradient over a box, drawn straight into the
@@ -26,7 +27,7 @@ func (c *compiler) gradientLayer(ptr string, spec *LayerSpec) drawer {
 	}
 	last := 0.0
 	for i, s := range spec.Stops {
-		sp := ptr + "/stops/" + itoa(i)
+		sp := ptr + "/stops/" + strconv.Itoa(i)
 		if s.At < last {
 			c.errorf(sp+"/at", "stops must be in order: %v comes after %v", s.At, last)
 		}
@@ -139,17 +140,6 @@ func blendOver(px []uint8, c color.RGBA) {
 	px[1] = uint8(uint32(c.G) + (uint32(px[1])*inv+127)/255)
 	px[2] = uint8(uint32(c.B) + (uint32(px[2])*inv+127)/255)
 	px[3] = uint8(uint32(c.A) + (uint32(px[3])*inv+127)/255)
-}
-
-func itoa(i int) string {
-	return string(appendInt(nil, i))
-}
-
-func appendInt(b []byte, i int) []byte {
-	if i >= 10 {
-		b = appendInt(b, i/10)
-	}
-	return append(b, byte('0'+i%10))
 }
 
 var _ drawer = (*gradientLayer)(nil)

@@ -24,7 +24,6 @@ type Font struct {
 	unitsPerEm float64
 	ascent     float64 // above the baseline, in em
 	descent    float64 // below the baseline, positive, in em
-	capHeight  float64 // in em
 }
 
 // glyph is a shaped glyph: its outline id and its position, in em.
@@ -51,13 +50,9 @@ func newFont(data []byte) (*Font, error) {
 		unitsPerEm: upem,
 		ascent:     float64(asc) / upem,
 		descent:    float64(desc) / upem,
-		capHeight:  float64(cf.OS2.SCapHeight) / upem,
 	}
 	if f.Weight == 0 {
 		f.Weight = 400
-	}
-	if f.capHeight == 0 {
-		f.capHeight = 0.7
 	}
 	// The face's size only matters for hinting, which we do not use: advances
 	// come back in font units and are scaled by the caller.
@@ -84,9 +79,6 @@ func (f *Font) Ascent() float64 { f.ensure(); return f.ascent }
 
 // Descent is the depth below the baseline, positive, as a fraction of the font size.
 func (f *Font) Descent() float64 { f.ensure(); return f.descent }
-
-// CapHeight is the height of capital letters, as a fraction of the font size.
-func (f *Font) CapHeight() float64 { f.ensure(); return f.capHeight }
 
 // HasGlyph reports whether the font maps r to a glyph. A system font is
 // parsed here the first time it may have r.
@@ -118,16 +110,6 @@ func (f *Font) Advance(s string) (float64, error) {
 		w += g.xAdvance
 	}
 	return w, nil
-}
-
-// Path returns the outline of s, set left to right at size pixels with
-// letterSpacing pixels between glyphs, in canvas coordinates (y up) with
-// the baseline's start at the origin, and its advance width in pixels.
-// Text in several scripts or directions goes through a [Stack] instead.
-func (f *Font) Path(s string, size, letterSpacing float64) (*canvas.Path, float64, error) {
-	p := &canvas.Path{}
-	x, err := f.appendPath(p, run{text: s, script: language.Common}, 0, size, letterSpacing)
-	return p, x, err
 }
 
 // appendPath shapes one run and appends its glyph outlines to p, starting

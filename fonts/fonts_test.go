@@ -58,6 +58,7 @@ func TestCloneIsolatesAdditions(t *testing.T) {
 func TestConcurrentShaping(t *testing.T) {
 	r, _ := Default()
 	f, _ := r.Lookup("Noto Sans", 700, false)
+	stack, _ := r.Stack("Noto Sans", 700, false)
 	want, _ := f.Advance("Concurrent shaping")
 	var wg sync.WaitGroup
 	for range 8 {
@@ -66,7 +67,7 @@ func TestConcurrentShaping(t *testing.T) {
 				if got, err := f.Advance("Concurrent shaping"); err != nil || got != want {
 					t.Errorf("got %v, %v; want %v", got, err, want)
 				}
-				if _, _, err := f.Path("Wa To AV", 40, 1); err != nil {
+				if _, err := stack.Line("Wa To AV مرحبا", 40, 1, false); err != nil {
 					t.Error(err)
 				}
 			}
@@ -78,7 +79,9 @@ func TestConcurrentShaping(t *testing.T) {
 func TestArabicDoesNotPanic(t *testing.T) {
 	r, _ := Default()
 	f, _ := r.Lookup("Noto Sans", 400, false)
-	if _, err := f.Advance("مرحبا بالعالم"); err != nil {
-		t.Logf("shaping Arabic with a Latin font: %v", err) // an error is fine, a panic is not
+	// Before Direction was set, canvas panicked here; shape turns a panic
+	// into an error, so an error is the failure to look for.
+	if w, err := f.Advance("مرحبا بالعالم"); err != nil || w <= 0 {
+		t.Errorf("shaping Arabic: width %v, err %v", w, err)
 	}
 }

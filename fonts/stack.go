@@ -40,9 +40,6 @@ type EmojiGlyph struct {
 	Advance float64 // in em
 }
 
-// Primary is the requested face, whose metrics set the line.
-func (s *Stack) Primary() *Font { return s.fonts[0] }
-
 // Ascent is the primary face's ascent, as a fraction of the font size.
 func (s *Stack) Ascent() float64 { return s.fonts[0].Ascent() }
 

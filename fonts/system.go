@@ -128,7 +128,7 @@ func (f *Font) ensure() bool {
 			return
 		}
 		f.face, f.unitsPerEm = loaded.face, loaded.unitsPerEm
-		f.ascent, f.descent, f.capHeight = loaded.ascent, loaded.descent, loaded.capHeight
+		f.ascent, f.descent = loaded.ascent, loaded.descent
 	})
 	return f.lazy.err == nil
 }

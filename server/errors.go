@@ -100,5 +100,3 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		return nil
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

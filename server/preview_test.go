@@ -133,7 +133,7 @@ func TestPreviewRender(t *testing.T) {
 	}
 	renderMs, err1 := strconv.ParseFloat(resp.Header.Get("X-Render-Ms"), 64)
 	encodeMs, err2 := strconv.ParseFloat(resp.Header.Get("X-Encode-Ms"), 64)
-	if err1 != nil || err2 != nil || renderMs <= 0 || encodeMs <= 0 || resp.Header.Get("X-Bytes") != itoa(len(first)) ||
+	if err1 != nil || err2 != nil || renderMs <= 0 || encodeMs <= 0 || resp.Header.Get("X-Bytes") != strconv.Itoa(len(first)) ||
 		resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("X-Warnings") != "%5B%5D" {
 		t.Errorf("headers: %v", resp.Header)
 	}
@@ -192,7 +192,7 @@ func TestPreviewPostRenderAndSave(t *testing.T) {
 	}
 	edited := bytes.Replace(src, []byte(`"background": "#e11d48"`), []byte(`"background": "#2563eb"`), 1)
 	resp, body = previewDo(t, "POST", base+"/preview/api/render?layout=news&format=png", edited)
-	if resp.StatusCode != 200 || resp.Header.Get("X-Bytes") != itoa(len(body)) {
+	if resp.StatusCode != 200 || resp.Header.Get("X-Bytes") != strconv.Itoa(len(body)) {
 		t.Fatalf("edited layout: %d %s", resp.StatusCode, body)
 	}
 	if resp, _ = previewDo(t, "POST", base+"/preview/api/save?layout=news", edited); resp.StatusCode != 403 {

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -129,7 +130,7 @@ func TestReloadBatchesBursts(t *testing.T) {
 	news := filepath.Join(dir, "news.json")
 	good, _ := os.ReadFile(news)
 	for i := range 30 {
-		v := strings.Replace(string(good), `"size": 22`, `"size": `+itoa(20+i%5), 1)
+		v := strings.Replace(string(good), `"size": 22`, `"size": `+strconv.Itoa(20+i%5), 1)
 		if err := os.WriteFile(news, []byte(v), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +166,7 @@ func TestNoRequestFailsDuringReloads(t *testing.T) {
 					return
 				default:
 				}
-				resp, _ := get(t, "GET", ts.URL+signed(t, "/og/news.webp?title=Req+"+itoa(w)+"+"+itoa(i%3), testKey))
+				resp, _ := get(t, "GET", ts.URL+signed(t, "/og/news.webp?title=Req+"+strconv.Itoa(w)+"+"+strconv.Itoa(i%3), testKey))
 				if resp.StatusCode != 200 {
 					failed.Add(1)
 				}
@@ -176,7 +177,7 @@ func TestNoRequestFailsDuringReloads(t *testing.T) {
 	news := filepath.Join(dir, "news.json")
 	good, _ := os.ReadFile(news)
 	for i := range 10 {
-		v := strings.Replace(string(good), `"size": 22`, `"size": `+itoa(18+i), 1)
+		v := strings.Replace(string(good), `"size": 22`, `"size": `+strconv.Itoa(18+i), 1)
 		if i%3 == 1 {
 			v = "{ broken" // a bad save in the middle
 		}

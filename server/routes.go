@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,7 +153,7 @@ func (s *Server) serveCard(c echo.Context, t *engine.Template, data engine.Data,
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, cd.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	h.Set("Content-Length", itoa(len(cd.data)))
+	h.Set("Content-Length", strconv.Itoa(len(cd.data)))
 	return c.Blob(http.StatusOK, cd.contentType, cd.data)
 }
 

@@ -36,25 +36,10 @@ func newTestServer(t testing.TB, mutate ...func(*Config)) (*Server, *httptest.Se
 	return srv, ts
 }
 
+// get makes a request without a body; see previewDo.
 func get(t testing.TB, method, url string, header ...string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
+	return previewDo(t, method, url, nil, header...)
 }
 
 func signed(t testing.TB, path, key string) string {
