@@ -117,7 +117,14 @@ func (l *imageLayer) load(st *renderState, ref string) (image.Image, string) {
 	if st.images == nil {
 		return nil, "no image loader"
 	}
-	img, err := st.images.LoadImage(st.ctx, ref)
+	var img image.Image
+	var err error
+	if sl, ok := st.images.(SizedImageLoader); ok {
+		px := l.box.pixels()
+		img, err = sl.LoadImageFor(st.ctx, ref, DecodeHint{Width: px.Dx(), Height: px.Dy(), Fit: l.fit.mode})
+	} else {
+		img, err = st.images.LoadImage(st.ctx, ref)
+	}
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -151,12 +158,33 @@ func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity
 		return
 	}
 	if isOpaque(img) && fit.radius == 0 && opacity >= 1 {
-		resample.ScaleF(dst, dr, img, sx0, sy0, sx1, sy1)
+		if !copyUnscaled(dst, dr, img, sx0, sy0, sx1, sy1) {
+			resample.ScaleF(dst, dr, img, sx0, sy0, sx1, sy1)
+		}
 		return
 	}
 	scratch := image.NewRGBA(image.Rect(0, 0, dr.Dx(), dr.Dy()))
 	resample.ScaleF(scratch, scratch.Bounds(), img, sx0, sy0, sx1, sy1)
 	draw.DrawMask(dst, dr, scratch, image.Point{}, pictureMask(dr.Size(), fit.radius, opacity), image.Point{}, draw.Over)
+}
+
+// copyUnscaled copies the shown part of an RGBA picture that needs no
+// scaling, which is what a JPEG decoded for its box (DecodeHint) usually
+// is. Its offset is rounded to whole pixels: a half-pixel shift of a crop
+// cannot be seen, while resampling for it would blur the photo. It
+// reports false when the picture does need scaling.
+func copyUnscaled(dst *image.RGBA, dr image.Rectangle, img image.Image, sx0, sy0, sx1, sy1 float64) bool {
+	src, ok := img.(*image.RGBA)
+	const eps = 1e-6
+	if !ok || math.Abs(sx1-sx0-float64(dr.Dx())) > eps || math.Abs(sy1-sy0-float64(dr.Dy())) > eps {
+		return false
+	}
+	sp := image.Pt(int(math.Round(sx0)), int(math.Round(sy0)))
+	if !sp.In(src.Bounds()) || !image.Rect(sp.X, sp.Y, sp.X+dr.Dx(), sp.Y+dr.Dy()).In(src.Bounds()) {
+		return false
+	}
+	draw.Draw(dst, dr, src, sp, draw.Src)
+	return true
 }
 
 // fitRects returns where a picture goes on the card and which part of it

@@ -85,3 +85,35 @@ func TestArabicDoesNotPanic(t *testing.T) {
 		t.Errorf("shaping Arabic: width %v, err %v", w, err)
 	}
 }
+
+// The script fonts are registered from their file names and parsed on
+// first use: the names must be the fonts' own, or a layout naming the
+// family would find nothing.
+func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
+	entries, err := embedded.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy := 0
+	for _, e := range entries {
+		f := lazyScriptFont(e.Name())
+		if f == nil {
+			continue
+		}
+		lazy++
+		data, err := embedded.ReadFile(e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed, err := newFont(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Family != parsed.Family || f.Weight != parsed.Weight || f.Italic != parsed.Italic {
+			t.Errorf("%s: registered as %s, the font says %s", e.Name(), f, parsed)
+		}
+	}
+	if lazy < 20 {
+		t.Errorf("%d script fonts load lazily, want every script font", lazy)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 //go:embed *.ttf
@@ -73,6 +74,10 @@ func loadEmbedded() (*Registry, error) {
 	err := fs.WalkDir(embedded, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if f := lazyScriptFont(path); f != nil {
+			r.register(f)
+			return nil
 		}
 		data, err := embedded.ReadFile(path)
 		if err != nil {
@@ -206,4 +211,30 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// lazyScriptFont returns an embedded font for one script, as in
+// NotoSansArabic-Bold.ttf, to be parsed when a text first needs that
+// script; nil for any other file. Its family and weight come from the
+// file name, which a test checks against the font's own names.
+func lazyScriptFont(file string) *Font {
+	base, style, ok := strings.Cut(strings.TrimSuffix(file, ".ttf"), "-")
+	name, isScript := strings.CutPrefix(base, "NotoSans")
+	weights := map[string]int{"Regular": 400, "Bold": 700}
+	table := unicode.Scripts[name]
+	if !ok || !isScript || table == nil || weights[style] == 0 {
+		return nil
+	}
+	return &Font{
+		Family: "Noto Sans " + name,
+		Weight: weights[style],
+		lazy: &lazySource{
+			read: func() ([]byte, error) { return embedded.ReadFile(file) },
+			// Marks and punctuation shared between scripts are in
+			// Inherited and Common: the font may have them too.
+			covers: func(r rune) bool {
+				return unicode.Is(table, r) || unicode.Is(unicode.Inherited, r) || unicode.Is(unicode.Common, r)
+			},
+		},
+	}
 }

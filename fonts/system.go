@@ -83,7 +83,7 @@ func (r *Registry) addSystemFonts(dirs []string, loadEmoji func(path string) (Em
 		added := false
 		for name, weight := range sf.files {
 			if path := found[name]; path != "" && weight > 0 {
-				r.register(&Font{Family: sf.family, Weight: weight, lazy: &lazySource{path: path, covers: sf.covers}})
+				r.register(&Font{Family: sf.family, Weight: weight, lazy: &lazySource{read: readFile(path), covers: sf.covers}})
 				added = true
 			}
 		}
@@ -102,12 +102,18 @@ func (r *Registry) addSystemFonts(dirs []string, loadEmoji func(path string) (Em
 	return families
 }
 
-// lazySource is where a system font's bytes are, until first use.
+// lazySource is where a font's bytes are until first use: a system font,
+// or an embedded script font (twenty-eight of them, most cards need none,
+// and parsed they would hold about 25 MB of heap for nothing).
 type lazySource struct {
 	once   sync.Once
-	path   string
+	read   func() ([]byte, error)
 	covers func(rune) bool // a cheap test that the font may have a character
 	err    error
+}
+
+func readFile(path string) func() ([]byte, error) {
+	return func() ([]byte, error) { return os.ReadFile(path) }
 }
 
 // ensure parses a lazy font on first use. It reports whether the font is
@@ -117,7 +123,7 @@ func (f *Font) ensure() bool {
 		return true
 	}
 	f.lazy.once.Do(func() {
-		data, err := os.ReadFile(f.lazy.path)
+		data, err := f.lazy.read()
 		if err != nil {
 			f.lazy.err = err
 			return

@@ -248,8 +248,12 @@ func previewWarnings(info *engine.RenderInfo) []string {
 type previewImages struct{ s *Server }
 
 func (p previewImages) LoadImage(ctx context.Context, ref string) (image.Image, error) {
+	return p.LoadImageFor(ctx, ref, engine.DecodeHint{})
+}
+
+func (p previewImages) LoadImageFor(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	if u, err := url.Parse(ref); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		return p.s.photos.LoadImage(ctx, ref)
+		return p.s.photos.LoadImageFor(ctx, ref, hint)
 	}
 	name := path.Clean(strings.TrimPrefix(ref, "./"))
 	if !fs.ValidPath(name) || strings.Contains(ref, "://") {
@@ -261,7 +265,7 @@ func (p previewImages) LoadImage(ctx context.Context, ref string) (image.Image, 
 		return nil, fmt.Errorf("%q: not in the layouts folder", ref)
 	}
 	defer f.Close() //nolint:errcheck // read-only
-	return engine.DecodeImage(io.LimitReader(f, p.s.cfg.FetchMaxBytes), 0)
+	return engine.DecodeImageFor(io.LimitReader(f, p.s.cfg.FetchMaxBytes), 0, hint)
 }
 
 // previewEvents streams "hello" with the generation on connect (so a page

@@ -35,7 +35,7 @@ type Server struct {
 	sources map[string]source.Source  // by layout name
 	store   *storage.Store            // nil: memory only
 	hot     *lru[*card]
-	photos  engine.ImageLoader
+	photos  engine.SizedImageLoader
 	pool    *pool
 	flight  singleflight.Group
 

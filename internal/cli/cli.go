@@ -28,6 +28,7 @@ func commands() []command {
 		{"render", "draw one card from a layout and data", runRender},
 		{"validate", "check layout files and report every problem", runValidate},
 		{"sign", "sign an /og/ URL with the first signing key", runSign},
+		{"bench", "measure how fast a card is drawn, per format (see bench/peers)", runBench},
 	}
 }
 

@@ -60,7 +60,7 @@ type Loader struct {
 	client *http.Client
 }
 
-var _ engine.ImageLoader = (*Loader)(nil)
+var _ engine.SizedImageLoader = (*Loader)(nil)
 
 // New returns a Loader with opts' zero fields set to the defaults.
 func New(opts Options) *Loader {
@@ -102,6 +102,12 @@ var errOwnDeadline = errors.New("download deadline")
 // a local path or file:// URL if the options allow files. Its errors
 // carry a short message and a kind for [Reason].
 func (l *Loader) LoadImage(ctx context.Context, ref string) (image.Image, error) {
+	return l.LoadImageFor(ctx, ref, engine.DecodeHint{})
+}
+
+// LoadImageFor is LoadImage for a picture drawn as hint says: a JPEG is
+// decoded no larger than it needs to be.
+func (l *Loader) LoadImageFor(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, l.opts.Timeout, errOwnDeadline)
 	defer cancel()
 	body, err := l.open(ctx, ref)
@@ -110,7 +116,7 @@ func (l *Loader) LoadImage(ctx context.Context, ref string) (image.Image, error)
 	}
 	defer body.Close() //nolint:errcheck // read-only stream: a close error changes nothing
 	r := &capReader{r: body, left: l.opts.MaxBytes}
-	img, err := engine.DecodeImage(bufio.NewReaderSize(r, headerBytes), l.opts.MaxPixels)
+	img, err := engine.DecodeImageFor(bufio.NewReaderSize(r, headerBytes), l.opts.MaxPixels, hint)
 	switch {
 	case r.over:
 		return nil, failf(ErrTooLarge, "too large: over %d bytes", l.opts.MaxBytes)
