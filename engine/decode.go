@@ -115,7 +115,30 @@ func DecodeImageFor(r io.Reader, maxPixels int, hint DecodeHint) (image.Image, e
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", format, err)
 	}
-	return fitted(img, cfg.Width, cfg.Height, hint), nil
+	img = fitted(img, cfg.Width, cfg.Height, hint)
+	if rgba, ok := img.(*image.RGBA); ok && format == "jpeg" {
+		return opaqueRGBA{rgba}, nil
+	}
+	return img, nil
+}
+
+// opaqueRGBA is a decoded JPEG: opaque by construction, so drawing it on
+// every render need not scan 3 MB of alpha to find that out.
+type opaqueRGBA struct{ *image.RGBA }
+
+// Opaque reports true without looking.
+func (opaqueRGBA) Opaque() bool { return true }
+
+// unwrapRGBA returns the RGBA pixels behind a decoded picture, if any,
+// and whether they are known to be opaque.
+func unwrapRGBA(img image.Image) (*image.RGBA, bool) {
+	switch p := img.(type) {
+	case opaqueRGBA:
+		return p.RGBA, true
+	case *image.RGBA:
+		return p, false
+	}
+	return nil, false
 }
 
 // fitted shrinks a decoded picture to the size the hint shows it at, so
@@ -128,6 +151,9 @@ func fitted(img image.Image, w, h int, hint DecodeHint) image.Image {
 	}
 	out := image.NewRGBA(image.Rect(0, 0, tw, th))
 	resample.Scale(out, out.Bounds(), img, b)
+	if full, ok := img.(*image.RGBA); ok {
+		decodePool.put(full) // only a decode of ours reaches here as RGBA
+	}
 	return out
 }
 
@@ -140,7 +166,7 @@ func decodeTurbo(r io.Reader, eighths int) (image.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read jpeg: %w", err)
 	}
-	if img, err := native.DecodeJPEG(data, eighths); err == nil {
+	if img, err := native.DecodeJPEG(decodePool.rgba, data, eighths); err == nil {
 		return img, nil
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))

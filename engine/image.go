@@ -157,6 +157,12 @@ func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity
 	if dr.Empty() {
 		return
 	}
+	if rgba, known := unwrapRGBA(img); rgba != nil {
+		img = rgba // the resampler's fast paths want the bare type
+		if known && fit.radius == 0 && opacity >= 1 && copyUnscaled(dst, dr, rgba, sx0, sy0, sx1, sy1) {
+			return
+		}
+	}
 	if isOpaque(img) && fit.radius == 0 && opacity >= 1 {
 		if !copyUnscaled(dst, dr, img, sx0, sy0, sx1, sy1) {
 			resample.ScaleF(dst, dr, img, sx0, sy0, sx1, sy1)

@@ -57,16 +57,34 @@ func boxBlur(a *image.Alpha, radius float64) {
 }
 
 // blurRow runs a moving average of width 2r+1 along one row, treating
-// pixels outside as 0.
+// pixels outside as 0. The row is walked in three stretches (the window
+// entering, sliding, leaving) so the hot middle has no bounds tests.
 func blurRow(pix []uint8, r int, tmp []uint8) {
 	n := len(pix)
+	tmp = tmp[:n]
 	copy(tmp, pix)
 	sum := 0
 	for i := 0; i <= r && i < n; i++ {
 		sum += int(tmp[i])
 	}
 	inv := reciprocal(r)
-	for i := range n {
+	i := 0
+	for ; i < n && i < r; i++ { // no pixel leaves yet
+		pix[i] = uint8((sum * inv) >> 24)
+		if j := i + r + 1; j < n {
+			sum += int(tmp[j])
+		}
+	}
+	if n > 2*r+1 {
+		in, out := tmp[2*r+1:], tmp[:n-2*r-1]
+		dst := pix[r : n-r-1]
+		for k := range dst { // one pixel enters and one leaves
+			dst[k] = uint8((sum * inv) >> 24)
+			sum += int(in[k]) - int(out[k])
+		}
+		i = n - r - 1
+	}
+	for ; i < n; i++ { // no pixel enters any more
 		pix[i] = uint8((sum * inv) >> 24)
 		if j := i + r + 1; j < n {
 			sum += int(tmp[j])
@@ -82,6 +100,7 @@ func blurRow(pix []uint8, r int, tmp []uint8) {
 func blurColumns(a *image.Alpha, r int, sums []int32) {
 	w, h := a.Rect.Dx(), a.Rect.Dy()
 	rowAt := func(y int) []uint8 { return a.Pix[y*a.Stride : y*a.Stride+w] }
+	sums = sums[:w]
 	clear(sums)
 	for y := 0; y <= r && y < h; y++ {
 		for x, v := range rowAt(y) {
@@ -94,22 +113,25 @@ func blurColumns(a *image.Alpha, r int, sums []int32) {
 	for i := range ring {
 		ring[i] = make([]uint8, w)
 	}
+	zero := make([]uint8, w)
 	inv := int32(reciprocal(r))
 	for y := range h {
 		cur := rowAt(y)
-		copy(ring[y%(r+1)], cur)
-		for x := range cur {
-			cur[x] = uint8((int64(sums[x]) * int64(inv)) >> 24)
-		}
+		saved := ring[y%(r+1)]
+		copy(saved, cur)
+		in, out := zero, zero
 		if j := y + r + 1; j < h {
-			for x, v := range rowAt(j) {
-				sums[x] += int32(v)
-			}
+			in = rowAt(j)
 		}
 		if j := y - r; j >= 0 {
-			for x, v := range ring[j%(r+1)] {
-				sums[x] -= int32(v)
-			}
+			out = ring[j%(r+1)]
+		}
+		// One pass: write the average, then slide the window.
+		in, out = in[:w], out[:w]
+		for x := range cur {
+			s := sums[x]
+			cur[x] = uint8((int64(s) * int64(inv)) >> 24)
+			sums[x] = s + int32(in[x]) - int32(out[x])
 		}
 	}
 }

@@ -167,8 +167,8 @@ func (t *Template) Render(ctx context.Context, data Data, opts RenderOptions) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, t.Width, t.Height))
-	fillRGBA(dst, dst.Bounds(), t.background)
+	dst := canvasPool.rgba(image.Rect(0, 0, t.Width, t.Height))
+	fillRGBA(dst, dst.Bounds(), t.background) // every pixel: a recycled canvas needs no clearing
 	st := &renderState{ctx: ctx, t: t, dst: dst, vals: vals, images: opts.Images, info: &RenderInfo{}}
 	for _, l := range t.layers {
 		if err := ctx.Err(); err != nil {

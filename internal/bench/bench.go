@@ -203,6 +203,7 @@ func card(ctx context.Context, t *engine.Template, data engine.Data, loader engi
 		return 0, fmt.Errorf("picture not drawn: %s", info.Fallbacks[0].Reason)
 	}
 	enc, err := engine.Encode(img, out)
+	engine.Recycle(img) // as the server does after encoding
 	if err != nil {
 		return 0, err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 
@@ -30,6 +31,7 @@ type benchFlags struct {
 	streams int
 	quality int
 	json    bool
+	profile string
 }
 
 func runBench(env *Env, args []string) error {
@@ -45,6 +47,7 @@ func runBench(env *Env, args []string) error {
 	fs.IntVar(&f.streams, "streams", 2, "goroutines rendering full cards at once for the throughput run (0 skips it)")
 	fs.IntVar(&f.quality, "quality", 0, "webp/jpeg quality 1-100; default: the layout's")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON (what bench/peers/compare.js reads)")
+	fs.StringVar(&f.profile, "cpuprofile", "", "write a CPU profile of the measured renders to `file` (go tool pprof)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -69,6 +72,13 @@ func runBench(env *Env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if f.profile != "" {
+		done, err := startProfile(f.profile)
+		if err != nil {
+			return err
+		}
+		defer done()
+	}
 	rep, err := bench.Run(ctx, t, data, opts)
 	if err != nil {
 		return err
@@ -169,4 +179,20 @@ func printBench(env *Env, t *engine.Template, rep *bench.Report) {
 	for _, n := range rep.Notes {
 		fmt.Fprintf(env.Stdout, "note: %s\n", n)
 	}
+}
+
+// startProfile starts a CPU profile; the returned function ends it.
+func startProfile(path string) (func(), error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close() //nolint:errcheck // the start error is the one to report
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		out.Close() //nolint:errcheck // written in full by StopCPUProfile
+	}, nil
 }

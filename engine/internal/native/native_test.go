@@ -41,7 +41,7 @@ func TestDecodeJPEGScales(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, num := range []int{8, 4, 2, 1} {
-		img, err := DecodeJPEG(data, num)
+		img, err := DecodeJPEG(image.NewRGBA, data, num)
 		if err != nil {
 			t.Fatalf("%d/8: %v", num, err)
 		}
@@ -96,7 +96,7 @@ func TestDecodeJPEGRejectsGarbage(t *testing.T) {
 		"not jpeg":    []byte("GIF89a, not a jpeg at all"),
 		"header only": photo(t)[:200],
 	} {
-		if _, err := DecodeJPEG(data, 8); err == nil {
+		if _, err := DecodeJPEG(image.NewRGBA, data, 8); err == nil {
 			t.Errorf("%s: decoded without an error", name)
 		}
 	}
@@ -104,7 +104,7 @@ func TestDecodeJPEGRejectsGarbage(t *testing.T) {
 
 func TestEncodeJPEG(t *testing.T) {
 	require(t, TurboJPEG())
-	src, err := DecodeJPEG(photo(t), 4)
+	src, err := DecodeJPEG(image.NewRGBA, photo(t), 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,10 @@ func ScaledSize(w, h, num int) (int, int) {
 // libjpeg scales in the DCT, so a smaller size is also a faster decode.
 // A picture with recoverable damage (a truncated scan) is returned as
 // libjpeg draws it, grey where data is missing, as browsers show it.
-func DecodeJPEG(data []byte, num int) (*image.RGBA, error) {
+//
+// newRGBA makes the destination (image.NewRGBA, or a pool's: it need not
+// be cleared, every pixel is written).
+func DecodeJPEG(newRGBA func(image.Rectangle) *image.RGBA, data []byte, num int) (*image.RGBA, error) {
 	if err := loadTurboJPEG(); err != nil {
 		return nil, err
 	}
@@ -102,7 +105,7 @@ func DecodeJPEG(data []byte, num int) (*image.RGBA, error) {
 		return nil, ErrUnsupportedJPEG
 	}
 	dw, dh := ScaledSize(int(w), int(ht), num)
-	img := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	img := newRGBA(image.Rect(0, 0, dw, dh))
 	// Asked for dw x dh, TurboJPEG picks the largest scale that fits: num/8.
 	if tj.decompress(h, src, size, unsafe.Pointer(unsafe.SliceData(img.Pix)), int32(dw), int32(img.Stride), int32(dh), tjpfRGBA, tjflagNone) != 0 &&
 		tj.errorCode(h) != tjerrWarning {

@@ -17,14 +17,13 @@ type Level int
 
 // The PNG filter types.
 const (
-	ftNone  = 0
-	ftSub   = 1
-	ftUp    = 2
-	ftPaeth = 4
+	ftSub = 1
+	ftUp  = 2
 )
 
-// Encode appends img as a PNG to dst. An opaque image is written as
-// 8-bit RGB, any other as 8-bit RGBA with straight alpha.
+// Encode appends img as a PNG to dst at a deflate level (0 chooses by
+// content, see autoLevel). An opaque image is written as 8-bit RGB, any
+// other as 8-bit RGBA with straight alpha.
 func Encode(dst []byte, img *image.RGBA, level int) ([]byte, error) {
 	b := img.Bounds()
 	opaque := img.Opaque()
@@ -33,8 +32,11 @@ func Encode(dst []byte, img *image.RGBA, level int) ([]byte, error) {
 	if opaque {
 		bpp, colorType = 3, 2
 	}
-	raw := filtered(img, bpp, opaque)
+	raw, zeros := filtered(img, bpp, opaque)
 	defer rawPool.Put(raw)
+	if level <= 0 {
+		level = autoLevel(zeros)
+	}
 
 	dst = append(dst, "\x89PNG\r\n\x1a\n"...)
 	var ihdr [13]byte
@@ -54,6 +56,17 @@ func Encode(dst []byte, img *image.RGBA, level int) ([]byte, error) {
 	binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-8))
 	dst = binary.BigEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[at+4:]))
 	return chunk(dst, "IEND", nil), nil
+}
+
+// autoLevel picks libdeflate's level from the share of zero bytes after
+// filtering. On a photo (few zeros) level 1 is 40% faster than level 2;
+// on a flat card (mostly zeros: long runs) level 2 is both faster and 5%
+// smaller, because level 1 does not skip through long matches.
+func autoLevel(zeros float64) int {
+	if zeros >= 0.6 {
+		return 2
+	}
+	return 1
 }
 
 func chunk(dst []byte, typ string, data []byte) []byte {
@@ -90,10 +103,12 @@ func compress(dst, raw []byte, level int) ([]byte, error) {
 var rawPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // filtered returns the image's rows, each a filter byte and the filtered
-// pixels. Rows are filtered with Paeth, the best predictor for photos,
-// except where the row equals the one above (flat backgrounds, which Up
-// turns into zeros) or is the first row (Sub).
-func filtered(img *image.RGBA, bpp int, opaque bool) *[]byte {
+// pixels, and the fraction of zero bytes in them. Every row but the first
+// is filtered with Up: a subtraction, four times cheaper than Paeth, and
+// on the reference photo card it compressed 1.7% smaller than Paeth (the
+// grain defeats every predictor alike) and on the text-only card 1.4%
+// larger. A row equal to the one above (flat backgrounds) is all zeros.
+func filtered(img *image.RGBA, bpp int, opaque bool) (*[]byte, float64) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	rowLen := 1 + w*bpp
@@ -105,27 +120,66 @@ func filtered(img *image.RGBA, bpp int, opaque bool) *[]byte {
 	raw := *p
 	cur := make([]byte, w*bpp)
 	prev := make([]byte, w*bpp)
+	zeros := 0
+	var prevRow []byte
 	for y := range h {
 		row := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
-		pack(cur, row, opaque)
 		out := raw[y*rowLen : (y+1)*rowLen]
 		switch {
 		case y == 0:
+			pack(cur, row, opaque)
 			out[0] = ftSub
 			sub(out[1:], cur, bpp)
-		case bytes.Equal(cur, prev):
+		case bytes.Equal(row, prevRow):
 			out[0] = ftUp
 			clear(out[1:])
-		case bpp == 3:
-			out[0] = ftPaeth
-			paeth3(out[1:], cur, prev)
+			zeros += w * bpp
+			prevRow = row
+			continue
+		case opaque:
+			out[0] = ftUp
+			upRGB(out[1:], row, prevRow)
 		default:
-			out[0] = ftPaeth
-			paeth(out[1:], cur, prev, bpp)
+			pack(cur, row, opaque)
+			pack(prev, prevRow, opaque)
+			out[0] = ftUp
+			up(out[1:], cur, prev)
 		}
-		cur, prev = prev, cur
+		if y%8 == 1 { // a sample of the rows is enough to choose a level
+			zeros += 8 * countZeros(out[1:])
+		}
+		prevRow = row
 	}
-	return p
+	return p, min(float64(zeros)/float64(w*bpp*h), 1)
+}
+
+func countZeros(b []byte) int {
+	n := 0
+	for _, v := range b {
+		if v == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func up(out, cur, prev []byte) {
+	out, prev = out[:len(cur)], prev[:len(cur)]
+	for i, v := range cur {
+		out[i] = v - prev[i]
+	}
+}
+
+// upRGB is Up for opaque pixels, read straight from RGBA rows.
+func upRGB(out, row, prev []byte) {
+	n := len(row) / 4
+	out, row, prev = out[:3*n], row[:4*n], prev[:4*n]
+	for k := range n {
+		i, j := 4*k, 3*k
+		o := (*[3]byte)(out[j:])
+		a, p := (*[4]byte)(row[i:]), (*[4]byte)(prev[i:])
+		o[0], o[1], o[2] = a[0]-p[0], a[1]-p[1], a[2]-p[2]
+	}
 }
 
 // pack copies a row of RGBA pixels, dropping alpha for an opaque image
@@ -152,62 +206,5 @@ func sub(out, cur []byte, bpp int) {
 	copy(out[:bpp], cur[:bpp])
 	for i := bpp; i < len(cur); i++ {
 		out[i] = cur[i] - cur[i-bpp]
-	}
-}
-
-// paeth writes the Paeth-filtered row of bpp-byte pixels.
-func paeth(out, cur, prev []byte, bpp int) {
-	for i := range bpp {
-		out[i] = cur[i] - prev[i] // a = c = 0: Paeth predicts b
-	}
-	for i := bpp; i < len(cur); i++ {
-		out[i] = cur[i] - predict(int32(cur[i-bpp]), int32(prev[i]), int32(prev[i-bpp]))
-	}
-}
-
-// predict is the Paeth predictor of a (left), b (up) and c (up-left): the
-// one nearest a+b-c, ties going to a, then b. It is branch-free: on a
-// photo the winner is random, and a mispredicted branch per byte tripled
-// the filter's time.
-func predict(a, b, c int32) uint8 {
-	pa := abs(b - c)
-	pb := abs(a - c)
-	pc := abs(a + b - 2*c)
-	m := (pc - pb) >> 31 // all ones when c is nearer than b
-	p := b ^ ((b ^ c) & m)
-	nearest := pb + ((pc - pb) & m)
-	m = (nearest - pa) >> 31 // all ones when b or c is nearer than a
-	return uint8(a ^ ((a ^ p) & m))
-}
-
-func abs(x int32) int32 {
-	m := x >> 31
-	return (x ^ m) - m
-}
-
-// paeth3 is paeth for 3-byte pixels with predict written out, so the
-// compiler drops the bounds checks: it is most of a photo's PNG encode.
-func paeth3(out, cur, prev []byte) {
-	n := len(cur) / 3 * 3
-	out, cur, prev = out[:n], cur[:n], prev[:n]
-	var a, c [3]int32
-	for i := 0; i+2 < n; i += 3 {
-		for k := range 3 {
-			b := int32(prev[i+k])
-			pa := b - c[k]
-			pb := a[k] - c[k]
-			pc := pa + pb
-			pa = (pa ^ (pa >> 31)) - (pa >> 31)
-			pb = (pb ^ (pb >> 31)) - (pb >> 31)
-			pc = (pc ^ (pc >> 31)) - (pc >> 31)
-			m := (pc - pb) >> 31
-			p := b ^ ((b ^ c[k]) & m)
-			nearest := pb + ((pc - pb) & m)
-			m = (nearest - pa) >> 31
-			p = a[k] ^ ((a[k] ^ p) & m)
-			x := cur[i+k]
-			out[i+k] = x - uint8(p)
-			a[k], c[k] = int32(x), b
-		}
 	}
 }
