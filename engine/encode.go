@@ -58,13 +58,16 @@ func (c *compiler) output(o OutputSpec) Output {
 }
 
 // WebPMethod is libwebp's speed/size trade-off for a WebP card (0
-// fastest, 6 smallest). On the reference news card at q80 (libwebp 1.2.4)
-// method 0 gave 66.9 KB in 16 ms, method 1 61.7 KB in 20 ms, method 2
-// 58.0 KB in 27 ms and method 4 56.8 KB in 73 ms. Method 1 is the
-// default: smaller than takumi's WebP at the same quality, at a quarter of
-// method 4's time. gen2brain/webp treats a zero Method as method 0, so it
-// is always passed explicitly.
-const WebPMethod = 1
+// fastest, 6 smallest). Timed with cwebp at q80 (libwebp 1.2.4, best of 8)
+// on the reference news card: method 0 took 14 ms for 67.1 KB, method 1
+// 18 ms for 62.0 KB, method 2 35 ms for 58.3 KB; on its text-only variant
+// method 0 took 9 ms for 33.5 KB and method 1 17 ms for 28.1 KB. A card is
+// encoded once and then served from the cache, and far under the 300 KB
+// WhatsApp budget either way, so the first request's wait wins: method 0,
+// with more effort spent only when a card is over its byte budget
+// (webpBudgetMethod). gen2brain/webp treats a zero Method as method 0, but
+// it is passed explicitly all the same.
+const WebPMethod = 0
 
 // webpBudgetMethod is the method tried, at the same quality, when a card
 // is over its byte budget: about 8% smaller than WebPMethod, before any
