@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
@@ -26,6 +28,8 @@ type card struct {
 	etag         string // strong: a hash of the bytes
 	cacheControl string
 	fallback     bool // a picture failed to load: cached briefly, never stored
+
+	hdr atomic.Pointer[cardHeaders] // built on first serve; see routes.go
 }
 
 // cacheResult says where a card came from, for logs and metrics.
@@ -40,14 +44,14 @@ const (
 // card returns the card for data in out's format: from memory, from the
 // store, or rendered, once, however many requests want it at the same time.
 func (s *Server) card(ctx context.Context, t *engine.Template, data engine.Data, out engine.Output) (*card, cacheResult, error) {
-	key, err := t.CacheKey(data, out)
+	key, err := s.keys.cacheKey(t, data, out)
 	if err != nil {
 		return nil, "", err
 	}
 	ctx, span := telemetry.Tracer().Start(ctx, "cache")
 	defer span.End()
 	if c, ok := s.hot.get(key); ok {
-		s.metrics.cache.WithLabelValues(string(fromMemory)).Inc()
+		s.metrics.cacheMemory.get().Inc()
 		return c, fromMemory, nil
 	}
 	if c := s.fromStore(ctx, key); c != nil {
@@ -106,20 +110,49 @@ func (s *Server) render(reqCtx context.Context, key string, t *engine.Template, 
 	defer release()
 	s.metrics.renderTime.WithLabelValues("queue").Observe(time.Since(queued).Seconds())
 
+	img, info, err := s.drawCard(ctx, t, data, s.photos)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.encodeCard(ctx, t, img, info, out)
+	engine.Recycle(img) // nothing holds the picture once it is encoded
+	if err != nil {
+		return nil, err
+	}
+	if c.fallback {
+		s.hot.put(key, c, int64(len(c.data)), s.cfg.FallbackMaxAge)
+		return c, nil
+	}
+	s.hot.put(key, c, int64(len(c.data)), 0)
+	s.keep(ctx, key, c)
+	return c, nil
+}
+
+// drawCard draws a card's picture, timed and traced. It is the step a
+// request's miss shares with Warm, which draws once and encodes it for
+// every format it warms; images is the loader pictures come through.
+func (s *Server) drawCard(ctx context.Context, t *engine.Template, data engine.Data, images engine.ImageLoader) (*image.RGBA, *engine.RenderInfo, error) {
 	if s.beforeRender != nil {
 		s.beforeRender()
 	}
 	start := time.Now()
 	rctx, span := telemetry.Tracer().Start(ctx, "render", trace.WithAttributes(attribute.String("layout", t.Name)))
-	img, info, err := t.Render(rctx, data, engine.RenderOptions{Images: s.photos})
+	img, info, err := t.Render(rctx, data, engine.RenderOptions{Images: images})
 	span.End()
 	if err != nil {
 		s.renderFailed(t, err)
-		return nil, err
+		return nil, nil, err
 	}
 	s.metrics.renderTime.WithLabelValues("render").Observe(time.Since(start).Seconds())
-	start = time.Now()
-	_, span = telemetry.Tracer().Start(ctx, "encode", trace.WithAttributes(attribute.String("format", string(out.Format))))
+	return img, info, nil
+}
+
+// encodeCard encodes a drawn card in out's format, counts it as
+// rendered, and says how long it may be cached: a card drawn with a
+// fallback picture is served briefly and never stored.
+func (s *Server) encodeCard(ctx context.Context, t *engine.Template, img *image.RGBA, info *engine.RenderInfo, out engine.Output) (*card, error) {
+	start := time.Now()
+	_, span := telemetry.Tracer().Start(ctx, "encode", trace.WithAttributes(attribute.String("format", string(out.Format))))
 	enc, err := engine.Encode(img, out)
 	span.End()
 	if err != nil {
@@ -136,12 +169,9 @@ func (s *Server) render(reqCtx context.Context, key string, t *engine.Template, 
 	if c.fallback {
 		s.metrics.fallbacks.Inc()
 		c.cacheControl = cacheControl(s.cfg.FallbackMaxAge, false)
-		s.hot.put(key, c, int64(len(c.data)), s.cfg.FallbackMaxAge)
-		return c, nil
+	} else {
+		c.cacheControl = cacheControl(s.cfg.MaxAge, true)
 	}
-	c.cacheControl = cacheControl(s.cfg.MaxAge, true)
-	s.hot.put(key, c, int64(len(c.data)), 0)
-	s.keep(ctx, key, c)
 	return c, nil
 }
 
@@ -161,13 +191,18 @@ func (s *Server) keep(ctx context.Context, key string, c *card) {
 	if s.store == nil {
 		return
 	}
-	meta := storage.Meta{ContentType: c.contentType, CacheControl: c.cacheControl}
-	ctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
-	defer cancel()
-	if err := s.store.Put(ctx, key, c.data, meta); err != nil {
+	if err := s.storeCard(ctx, key, c); err != nil {
 		s.metrics.storeErrors.WithLabelValues("put").Inc()
 		s.log.Warn("card store write failed; served uncached", "err", err)
 	}
+}
+
+// storeCard writes a card to the store, within the store's time bound.
+func (s *Server) storeCard(ctx context.Context, key string, c *card) error {
+	meta := storage.Meta{ContentType: c.contentType, CacheControl: c.cacheControl}
+	ctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
+	defer cancel()
+	return s.store.Put(ctx, key, c.data, meta)
 }
 
 // noteRender logs what a designer or operator should know about a render.

@@ -62,6 +62,10 @@ type SourceConfig struct {
 	Fields  map[string]string `yaml:"fields"` // http: field → JSON path
 	Headers map[string]string `yaml:"headers"`
 	Timeout time.Duration     `yaml:"timeout"`
+
+	// ListQuery (sql, optional) lists every card for `ogcard warm`: the
+	// query's SELECT list with the slug first, without the WHERE.
+	ListQuery string `yaml:"list_query"`
 }
 
 // setting is one flag/env/YAML setting, so that --help, the environment
@@ -129,13 +133,26 @@ func DefaultConfig() Config {
 // OGCARD_CONFIG) < environment < flags. It returns every problem found,
 // joined.
 func Load(args []string, getenv func(string) string) (Config, error) {
+	return LoadWith(args, getenv, nil)
+}
+
+// LoadWith is Load for a command that has flags of its own besides the
+// settings (ogcard warm takes the service's whole configuration, to
+// warm the store the service reads): extra's flags are parsed with the
+// settings, and an argument that is not a flag is an error rather than
+// silently ending the flags.
+func LoadWith(args []string, getenv func(string) string, extra *flag.FlagSet) (Config, error) {
 	c := DefaultConfig()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // the caller prints usage from FlagSet
 	configFile := fs.String("config", getenv("OGCARD_CONFIG"), "YAML configuration `file`")
 	c.bindFlags(fs)
+	addFlags(fs, extra)
 	if err := fs.Parse(args); err != nil { // first pass: find --config
 		return c, err
+	}
+	if extra != nil && fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q: every setting is a flag", fs.Arg(0))
 	}
 	var errs []error
 	if *configFile != "" {
@@ -149,6 +166,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs2.SetOutput(io.Discard)
 	fs2.String("config", "", "")
 	c2.bindFlags(fs2)
+	addFlags(fs2, extra)
 	_ = fs2.Parse(args) // flags last; already parsed once without error
 	c = c2
 	if err := c.Validate(); err != nil {
@@ -186,6 +204,16 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 			fs.Func(s.name, usage, func(v string) error { *p = SplitList(v); return nil })
 		}
 	}
+}
+
+// addFlags adds extra's flags to fs, sharing their values: Load parses
+// its arguments twice, and a flag's value set twice to the same text is
+// unchanged.
+func addFlags(fs, extra *flag.FlagSet) {
+	if extra == nil {
+		return
+	}
+	extra.VisitAll(func(f *flag.Flag) { fs.Var(f.Value, f.Name, f.Usage) })
 }
 
 func envName(flagName string) string {
@@ -300,6 +328,9 @@ func (s SourceConfig) validate(layout string) []error {
 		}
 		if len(s.Fields) == 0 {
 			errs = append(errs, fmt.Errorf("sources.%s.fields: map at least one field to a JSON path", layout))
+		}
+		if s.ListQuery != "" {
+			errs = append(errs, fmt.Errorf("sources.%s.list_query: only a sql source can list its cards", layout))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("sources.%s.type: must be sql or http, not %q", layout, s.Type))

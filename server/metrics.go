@@ -1,6 +1,10 @@
 package server
 
 import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -21,6 +25,13 @@ type metrics struct {
 	reloads       *prometheus.CounterVec // result
 	poolInUse     prometheus.GaugeFunc
 	poolWaiting   prometheus.GaugeFunc
+
+	// The series every cache hit touches, resolved once (on first use,
+	// so that a series still appears only once it has counted something):
+	// WithLabelValues hashes its labels and takes a lock on every call.
+	byRoute     requestCounters
+	cacheMemory lazySeries[prometheus.Counter]
+	lookupTime  lazySeries[prometheus.Observer]
 }
 
 func newMetrics(p *pool) *metrics {
@@ -39,5 +50,70 @@ func newMetrics(p *pool) *metrics {
 	m.poolWaiting = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogcard_render_queue", Help: "Requests waiting for a render worker."}, func() float64 { return float64(p.waiting.Load()) })
 	m.reg.MustRegister(m.requests, m.cache, m.renders, m.renderTime, m.outputBytes, m.storeErrors, m.rejected, m.fallbacks, m.fetchFailures, m.reloads, m.poolInUse, m.poolWaiting,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.byRoute.vec = m.requests
+	m.cacheMemory.resolve = func() prometheus.Counter { return m.cache.WithLabelValues(string(fromMemory)) }
+	m.lookupTime.resolve = func() prometheus.Observer { return m.renderTime.WithLabelValues("lookup") }
 	return m
+}
+
+// lazySeries is one labelled series of a vector, looked up on first use.
+type lazySeries[T any] struct {
+	once    sync.Once
+	resolve func() T
+	series  T
+}
+
+func (l *lazySeries[T]) get() T {
+	l.once.Do(func() { l.series = l.resolve() })
+	return l.series
+}
+
+// requestCounters resolves ogcard_requests_total{route, code} once per
+// pair. Reads take no lock and allocate nothing: the map is replaced
+// whole, copied, when a new pair turns up, which stops happening soon
+// after start (routes and status codes are few).
+type requestCounters struct {
+	vec *prometheus.CounterVec
+	mu  sync.Mutex // serialises the copies
+	m   atomic.Pointer[map[routeCode]prometheus.Counter]
+}
+
+type routeCode struct {
+	route string
+	code  int
+}
+
+// inc counts one request.
+func (r *requestCounters) inc(route string, code int) {
+	k := routeCode{route, code}
+	if m := r.m.Load(); m != nil {
+		if c, ok := (*m)[k]; ok {
+			c.Inc()
+			return
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := r.m.Load()
+	var next map[routeCode]prometheus.Counter
+	if old == nil {
+		next = map[routeCode]prometheus.Counter{}
+	} else {
+		if c, ok := (*old)[k]; ok { // added while we waited for the lock
+			c.Inc()
+			return
+		}
+		next = make(map[routeCode]prometheus.Counter, len(*old)+1)
+		for kk, c := range *old {
+			next[kk] = c
+		}
+	}
+	c := r.vec.WithLabelValues(route, strconv.Itoa(code))
+	// A client cannot make up routes (unmatched ones are counted as
+	// "unmatched") but keep the map small anyway.
+	if len(next) < 1024 {
+		next[k] = c
+		r.m.Store(&next)
+	}
+	c.Inc()
 }

@@ -2,10 +2,12 @@ package server
 
 import (
 	"errors"
+	"hash/maphash"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,9 +40,7 @@ func (s *Server) routes() *echo.Echo {
 			Skipper: func(c echo.Context) bool {
 				return strings.HasPrefix(c.Path(), "/healthz") || c.Path() == "/readyz" || c.Path() == "/metrics"
 			},
-			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-				Rate: rate.Limit(s.cfg.RateLimit), Burst: s.cfg.RateBurst, ExpiresIn: 3 * time.Minute,
-			}),
+			Store:               newRateStore(rate.Limit(s.cfg.RateLimit), s.cfg.RateBurst, 3*time.Minute),
 			IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 			ErrorHandler:        func(echo.Context, error) error { return errRateLimited },
 			DenyHandler:         func(echo.Context, string, error) error { return errRateLimited },
@@ -64,6 +64,65 @@ var (
 	errBadRequest  = errors.New("bad request")
 	errRateLimited = errors.New("too many requests")
 )
+
+// rateStore is Echo's RateLimiterMemoryStore (a token bucket per client,
+// forgotten after expiresIn without requests) split into shards by a hash
+// of the client, so that concurrent requests do not all queue on one
+// mutex.
+type rateStore struct {
+	rate      rate.Limit
+	burst     int
+	expiresIn time.Duration
+	seed      maphash.Seed
+	shards    [rateShards]rateShard
+}
+
+const rateShards = 32
+
+type rateShard struct {
+	mu          sync.Mutex
+	visitors    map[string]*visitor
+	lastCleanup time.Time
+	_           [64]byte // keep neighbouring shards' locks off one cache line
+}
+
+type visitor struct {
+	*rate.Limiter
+	lastSeen time.Time
+}
+
+func newRateStore(r rate.Limit, burst int, expiresIn time.Duration) *rateStore {
+	s := &rateStore{rate: r, burst: burst, expiresIn: expiresIn, seed: maphash.MakeSeed()}
+	now := time.Now()
+	for i := range s.shards {
+		s.shards[i].visitors = map[string]*visitor{}
+		s.shards[i].lastCleanup = now
+	}
+	return s
+}
+
+// Allow implements middleware.RateLimiterStore.
+func (s *rateStore) Allow(id string) (bool, error) {
+	sh := &s.shards[maphash.String(s.seed, id)%rateShards]
+	now := time.Now()
+	sh.mu.Lock()
+	v, ok := sh.visitors[id]
+	if !ok {
+		v = &visitor{Limiter: rate.NewLimiter(s.rate, s.burst)}
+		sh.visitors[id] = v
+	}
+	v.lastSeen = now
+	if now.Sub(sh.lastCleanup) > s.expiresIn {
+		for k, old := range sh.visitors {
+			if now.Sub(old.lastSeen) > s.expiresIn {
+				delete(sh.visitors, k)
+			}
+		}
+		sh.lastCleanup = now
+	}
+	sh.mu.Unlock()
+	return v.AllowN(now, 1), nil // the limiter has a lock of its own
+}
 
 // ipExtractor says how to find the client's IP: from X-Forwarded-For only
 // when the request comes through a trusted proxy or CDN, else the
@@ -103,7 +162,7 @@ func (s *Server) handleSlug(c echo.Context) error {
 	ctx, span := telemetry.Tracer().Start(c.Request().Context(), "lookup")
 	data, err := src.Lookup(ctx, slug)
 	span.End()
-	s.metrics.renderTime.WithLabelValues("lookup").Observe(time.Since(start).Seconds())
+	s.metrics.lookupTime.get().Observe(time.Since(start).Seconds())
 	if errors.Is(err, source.ErrNotFound) {
 		return notFound("no %s %q", t.Name, slug)
 	}
@@ -146,15 +205,43 @@ func (s *Server) serveCard(c echo.Context, t *engine.Template, data engine.Data,
 	if err != nil {
 		return err
 	}
-	c.Set("cache", string(result))
+	noteCache(c, result)
+	hv := cd.headers()
 	h := c.Response().Header()
-	h.Set("ETag", cd.etag)
-	h.Set("Cache-Control", cd.cacheControl)
-	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, cd.etag) {
+	// Canonical keys and shared, pre-built values: no allocation per hit.
+	h["Etag"] = hv.etag
+	h["Cache-Control"] = hv.cacheControl
+	if match := c.Request().Header["If-None-Match"]; len(match) > 0 && match[0] != "" && etagMatches(match[0], cd.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	h.Set("Content-Length", strconv.Itoa(len(cd.data)))
-	return c.Blob(http.StatusOK, cd.contentType, cd.data)
+	h["Content-Type"] = hv.contentType
+	h["Content-Length"] = hv.contentLength
+	r := c.Response()
+	r.WriteHeader(http.StatusOK)
+	_, err = r.Write(cd.data)
+	return err
+}
+
+// cardHeaders are a card's response header values, built once per card:
+// every hit on the card shares them. Each slice has len == cap, so an
+// Add to the same header appends to a copy, never to the shared array.
+type cardHeaders struct {
+	etag, cacheControl, contentType, contentLength []string
+}
+
+// headers returns cd's header values, building them on first use.
+func (cd *card) headers() *cardHeaders {
+	if hv := cd.hdr.Load(); hv != nil {
+		return hv
+	}
+	hv := &cardHeaders{
+		etag:          []string{cd.etag},
+		cacheControl:  []string{cd.cacheControl},
+		contentType:   []string{cd.contentType},
+		contentLength: []string{strconv.Itoa(len(cd.data))},
+	}
+	cd.hdr.CompareAndSwap(nil, hv)
+	return cd.hdr.Load()
 }
 
 // splitFormat takes the format from the slug's extension, if it has one.
@@ -180,7 +267,8 @@ func (s *Server) negotiate(c echo.Context, t *engine.Template, f engine.Format, 
 	if explicit {
 		return out
 	}
-	c.Response().Header().Add("Vary", "Accept")
+	h := c.Response().Header()
+	h["Vary"] = append(h["Vary"], "Accept") // h.Add, without canonicalising a constant
 	accept := c.Request().Header.Get("Accept")
 	if accept == "" || accepts(accept, f) {
 		return out

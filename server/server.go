@@ -35,6 +35,7 @@ type Server struct {
 	sources map[string]source.Source  // by layout name
 	store   *storage.Store            // nil: memory only
 	hot     *lru[*card]
+	keys    keyMemo // CacheKey answers, so that a hit skips its work
 	photos  engine.SizedImageLoader
 	pool    *pool
 	flight  singleflight.Group
@@ -143,7 +144,7 @@ func (s *Server) openSources() error {
 	if err != nil {
 		return fmt.Errorf("demo database: %w", err)
 	}
-	src, err := source.NewSQL(source.SQLConfig{Driver: "sqlite", DSN: dsn, Query: source.DemoQuery})
+	src, err := source.NewSQL(source.SQLConfig{Driver: "sqlite", DSN: dsn, Query: source.DemoQuery, ListQuery: source.DemoListQuery})
 	if err != nil {
 		return fmt.Errorf("demo database: %w", err)
 	}
@@ -155,7 +156,7 @@ func (s *Server) openSources() error {
 func openSource(sc SourceConfig) (source.Source, error) {
 	switch sc.Type {
 	case "sql":
-		return source.NewSQL(source.SQLConfig{Driver: sc.Driver, DSN: sc.DSN, Query: sc.Query, Timeout: sc.Timeout})
+		return source.NewSQL(source.SQLConfig{Driver: sc.Driver, DSN: sc.DSN, Query: sc.Query, ListQuery: sc.ListQuery, Timeout: sc.Timeout})
 	case "http":
 		return source.NewHTTP(source.HTTPConfig{URL: sc.URL, Fields: sc.Fields, Headers: sc.Headers, Timeout: sc.Timeout})
 	}
@@ -165,13 +166,9 @@ func openSource(sc SourceConfig) (source.Source, error) {
 // openStore opens the card store. A store that cannot be opened at start
 // is a configuration error; one that fails later only costs renders.
 func (s *Server) openStore(ctx context.Context) error {
-	url := s.cfg.CacheURL
-	if url == "" {
-		abs, err := filepath.Abs(filepath.Join(s.cfg.DataDir, "cards"))
-		if err != nil {
-			return err
-		}
-		url = "file://" + abs
+	url, err := s.cfg.storeURL()
+	if err != nil {
+		return err
 	}
 	bucket, err := storage.Open(ctx, url)
 	if err != nil {
@@ -179,6 +176,19 @@ func (s *Server) openStore(ctx context.Context) error {
 	}
 	s.store = storage.NewStore(bucket, "cards/")
 	return nil
+}
+
+// storeURL is the card store's URL: --cache-url, else the cards folder
+// in the data folder (ogcard warm must fill the store serve reads).
+func (c Config) storeURL() (string, error) {
+	if c.CacheURL != "" {
+		return c.CacheURL, nil
+	}
+	abs, err := filepath.Abs(filepath.Join(c.DataDir, "cards"))
+	if err != nil {
+		return "", err
+	}
+	return "file://" + abs, nil
 }
 
 // fetchSpikeThreshold is how many picture fetch failures in a minute

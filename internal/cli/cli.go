@@ -29,6 +29,7 @@ func commands() []command {
 		{"validate", "check layout files and report every problem", runValidate},
 		{"sign", "sign an /og/ URL with the first signing key", runSign},
 		{"bench", "measure how fast a card is drawn, per format (see bench/peers)", runBench},
+		{"warm", "pre-render every card of a source or JSONL file into the card store", runWarm},
 	}
 }
 

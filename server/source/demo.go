@@ -19,6 +19,10 @@ import (
 // DemoQuery is the SQLConfig.Query for the database CreateDemo makes.
 const DemoQuery = "SELECT title, image_url AS \"imageUrl\", brand FROM articles WHERE slug = ?"
 
+// DemoListQuery is the SQLConfig.ListQuery for the demo database: DemoQuery's
+// columns, the slug first, for every article.
+const DemoListQuery = "SELECT slug, title, image_url AS \"imageUrl\", brand FROM articles ORDER BY slug"
+
 // demoArticle is one row of the demo table; a nil photo leaves image_url
 // NULL, to show the layout's fallback.
 type demoArticle struct {
@@ -77,7 +81,9 @@ func CreateDemo(dir string) (dsn string, err error) {
 	} else if err != nil {
 		return "", fmt.Errorf("demo: %w", err)
 	}
-	return sqliteURI(dbPath) + "?mode=ro&_pragma=busy_timeout(5000)", nil
+	// immutable: nothing writes the demo database once it exists, so
+	// SQLite may skip its file locks and change checks on every query.
+	return sqliteURI(dbPath) + "?mode=ro&immutable=1&_pragma=busy_timeout(5000)", nil
 }
 
 func photoPath(photoDir, slug string) string {

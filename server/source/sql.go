@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,12 @@ type SQLConfig struct {
 	// PostgreSQL). Its column names become the field names, so alias them:
 	// SELECT title, image_url AS "imageUrl" FROM articles WHERE slug = ?
 	Query string
+	// ListQuery, optional, lists every card for `ogcard warm` (see
+	// Lister): the same SELECT list as Query with the slug column first,
+	// and no WHERE, such as
+	// SELECT slug, title, image_url AS "imageUrl" FROM articles
+	// Empty: the source cannot list.
+	ListQuery string
 	// Timeout bounds one lookup, waiting for a connection included; zero
 	// means 2s.
 	Timeout time.Duration
@@ -39,13 +46,20 @@ const defaultSQLTimeout = 2 * time.Second
 // SQL is a Source that runs one query per lookup. It is safe for
 // concurrent use.
 type SQL struct {
-	db      *sql.DB
-	driver  string
-	query   string
-	timeout time.Duration
+	db        *sql.DB
+	driver    string
+	query     string
+	listQuery string
+	timeout   time.Duration
 	// closed turns the unexported "database is closed" error of
 	// database/sql into ErrUnavailable without matching its text.
 	closed atomic.Bool
+
+	// stmt is the lookup query, prepared on first use (not at start, which
+	// would need the database up): parsing it for every request was an
+	// eighth of a cache hit's CPU time on SQLite.
+	stmtMu sync.Mutex
+	stmt   *sql.Stmt
 }
 
 var _ Source = (*SQL)(nil)
@@ -67,7 +81,7 @@ func NewSQL(cfg SQLConfig) (*SQL, error) {
 	if timeout == 0 {
 		timeout = defaultSQLTimeout
 	}
-	return &SQL{db: db, driver: cfg.Driver, query: cfg.Query, timeout: timeout}, nil
+	return &SQL{db: db, driver: cfg.Driver, query: cfg.Query, listQuery: strings.TrimSpace(cfg.ListQuery), timeout: timeout}, nil
 }
 
 // checkSQLConfig returns the database/sql driver name for cfg, or why cfg
@@ -111,8 +125,10 @@ func checkSQLConfig(cfg SQLConfig) (string, error) {
 // server's max_connections, and recycles them so a failover or a
 // restarted server is picked up.
 func setPoolLimits(db *sql.DB, driver string) {
+	// As many idle as open: with more concurrent lookups than idle slots,
+	// connections were closed and reopened under load.
 	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(4)
+	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if driver == "postgres" {
 		db.SetConnMaxLifetime(30 * time.Minute)
@@ -127,7 +143,11 @@ func (s *SQL) Lookup(ctx context.Context, slug string) (engine.Data, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	rows, err := s.db.QueryContext(ctx, s.query, slug)
+	stmt, err := s.prepared(ctx)
+	if err != nil {
+		return nil, s.wrapErr(ctx, slug, err)
+	}
+	rows, err := stmt.QueryContext(ctx, slug)
 	if err != nil {
 		return nil, s.wrapErr(ctx, slug, err)
 	}
@@ -140,6 +160,22 @@ func (s *SQL) Lookup(ctx context.Context, slug string) (engine.Data, error) {
 		return nil, fmt.Errorf("%s source: slug %q: %w", s.driver, slug, ErrNotFound)
 	}
 	return data, nil
+}
+
+// prepared returns the prepared lookup query, preparing it if no earlier
+// attempt succeeded. database/sql re-prepares it on each new connection.
+func (s *SQL) prepared(ctx context.Context) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if s.stmt != nil {
+		return s.stmt, nil
+	}
+	stmt, err := s.db.PrepareContext(ctx, s.query)
+	if err != nil {
+		return nil, err
+	}
+	s.stmt = stmt
+	return stmt, nil
 }
 
 // firstRow scans the first row of rows into Data, or returns nil Data when
@@ -210,6 +246,11 @@ func (s *SQL) wrapErr(ctx context.Context, slug string, err error) error {
 // ErrUnavailable.
 func (s *SQL) Close() error {
 	s.closed.Store(true)
+	s.stmtMu.Lock()
+	if s.stmt != nil {
+		s.stmt.Close() //nolint:errcheck // the pool's close below reports what matters
+	}
+	s.stmtMu.Unlock()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close %s source: %w", s.driver, err)
 	}

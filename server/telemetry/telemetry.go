@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/textproto"
+	"slices"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/labstack/echo/otelecho"
@@ -15,6 +19,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/embedded"
 	"go.opentelemetry.io/otel/trace/noop"
 )
 
@@ -97,8 +102,54 @@ func newResource(ctx context.Context, service, version string) (*resource.Resour
 // Tracer is the tracer for ogcard's own spans (lookup, cache, fetch,
 // render, encode). It follows the global provider, so it may be called
 // before or after Setup.
+//
+// Under the no-op provider that Setup installs when tracing is off, Start
+// costs a type check and a context lookup: it hands back the caller's
+// context and a shared non-recording span instead of allocating a child
+// context that would carry nothing (a remote parent's span context, from
+// an incoming traceparent, is still passed on). Under the SDK provider the
+// tracer is looked up once per provider, not per span.
 func Tracer() trace.Tracer {
-	return otel.Tracer(ScopeName)
+	return ownTracer{}
+}
+
+// ownTracer is what Tracer returns: each Start follows the global
+// provider as it is at that moment.
+type ownTracer struct{ embedded.Tracer }
+
+// noopSpan is returned by Start when tracing is off. It is converted to
+// trace.Span once here, so that returning it does not allocate.
+var noopSpan trace.Span = noop.Span{}
+
+// sdkTracer caches the SDK provider's tracer for ScopeName: the SDK's
+// Tracer method takes a mutex and a map lookup on every call.
+var sdkTracer atomic.Pointer[struct {
+	tp *sdktrace.TracerProvider
+	tr trace.Tracer
+}]
+
+func (ownTracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	switch tp := otel.GetTracerProvider().(type) {
+	case noop.TracerProvider:
+		// What noop.Tracer.Start does, without the allocation of a
+		// child context when there is no parent span context to carry.
+		if trace.SpanContextFromContext(ctx).Equal(trace.SpanContext{}) {
+			return ctx, noopSpan
+		}
+		return tp.Tracer(ScopeName).Start(ctx, name, opts...)
+	case *sdktrace.TracerProvider:
+		c := sdkTracer.Load()
+		if c == nil || c.tp != tp {
+			c = &struct {
+				tp *sdktrace.TracerProvider
+				tr trace.Tracer
+			}{tp, tp.Tracer(ScopeName)}
+			sdkTracer.Store(c)
+		}
+		return c.tr.Start(ctx, name, opts...)
+	default:
+		return tp.Tracer(ScopeName).Start(ctx, name, opts...)
+	}
 }
 
 // Middleware opens a server span for each request, named by method and
@@ -107,8 +158,46 @@ func Tracer() trace.Tracer {
 // would drown the traces that matter. It uses the global provider and
 // propagators as they are when Middleware is called, so call it after
 // Setup.
+//
+// When that provider is the no-op one (tracing off), there is no server
+// span to open, so the middleware only does what still matters: a request
+// that carries trace headers gets its remote span context and baggage put
+// in its context, so they flow on to the services ogcard calls; any other
+// request passes through untouched, at no cost.
 func Middleware(service string) echo.MiddlewareFunc {
+	if _, off := otel.GetTracerProvider().(noop.TracerProvider); off {
+		return propagateOnly(otel.GetTextMapPropagator())
+	}
 	return otelecho.Middleware(service, otelecho.WithSkipper(skipProbes))
+}
+
+// propagateOnly is Middleware with tracing off.
+func propagateOnly(prop propagation.TextMapPropagator) echo.MiddlewareFunc {
+	fields := slices.Clone(prop.Fields())
+	for i, f := range fields {
+		fields[i] = textproto.CanonicalMIMEHeaderKey(f)
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if !hasAny(r.Header, fields) || skipProbes(c) {
+				return next(c)
+			}
+			c.SetRequest(r.WithContext(prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))))
+			defer c.SetRequest(r)
+			return next(c)
+		}
+	}
+}
+
+// hasAny reports whether h has any of the canonical keys.
+func hasAny(h http.Header, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := h[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // skipProbes reports whether the request is a probe or a scrape. c.Path

@@ -73,7 +73,7 @@ func TestRoundTrip(t *testing.T) {
 				for x := range b.Dx() {
 					want := color.NRGBAModel.Convert(tc.img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
 					have := color.NRGBAModel.Convert(got.At(x, y)).(color.NRGBA)
-					if !close(want, have) {
+					if !closeEnough(want, have) {
 						t.Fatalf("pixel %d,%d is %v, want %v", x, y, have, want)
 					}
 				}
@@ -82,8 +82,8 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// close allows the rounding of un-premultiplying a translucent pixel.
-func close(a, b color.NRGBA) bool {
+// closeEnough allows the rounding of un-premultiplying a translucent pixel.
+func closeEnough(a, b color.NRGBA) bool {
 	if a.A != b.A {
 		return false
 	}
