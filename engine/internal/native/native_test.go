@@ -95,6 +95,7 @@ func TestDecodeJPEGRejectsGarbage(t *testing.T) {
 		"empty":       nil,
 		"not jpeg":    []byte("GIF89a, not a jpeg at all"),
 		"header only": photo(t)[:200],
+		"truncated":   photo(t)[:len(photo(t))/2],
 	} {
 		if _, err := DecodeJPEG(image.NewRGBA, data, 8); err == nil {
 			t.Errorf("%s: decoded without an error", name)

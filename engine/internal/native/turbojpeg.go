@@ -14,7 +14,6 @@ const (
 	tjsamp420     = 2 // TJSAMP_420: chroma halved both ways, as every web JPEG
 	tjcsCMYK      = 3 // TJCS_CMYK and TJCS_YCCK cannot be decoded to RGB
 	tjcsYCCK      = 4
-	tjerrWarning  = 0 // TJERR_WARNING: the picture was decoded, with damage
 	tjflagNone    = 0
 	tjScaleDenom  = 8
 	tjMaxScaleNum = 8
@@ -32,7 +31,6 @@ var tj struct {
 	compress         func(h uintptr, src unsafe.Pointer, w, pitch, ht, pf int32, dst *unsafe.Pointer, size *uintptr, subsamp, quality, flags int32) int32
 	free             func(p unsafe.Pointer)
 	errorStr         func(h uintptr) string
-	errorCode        func(h uintptr) int32
 }
 
 func loadTurboJPEG() error {
@@ -51,7 +49,6 @@ func loadTurboJPEG() error {
 			"tjCompress2":         &tj.compress,
 			"tjFree":              &tj.free,
 			"tjGetErrorStr2":      &tj.errorStr,
-			"tjGetErrorCode":      &tj.errorCode,
 		})
 		if tj.err != nil {
 			tj.err = fmt.Errorf("libturbojpeg: %w", tj.err)
@@ -78,8 +75,10 @@ func ScaledSize(w, h, num int) (int, int) {
 
 // DecodeJPEG decodes data to RGBA at num/8 of its size (1 <= num <= 8):
 // libjpeg scales in the DCT, so a smaller size is also a faster decode.
-// A picture with recoverable damage (a truncated scan) is returned as
-// libjpeg draws it, grey where data is missing, as browsers show it.
+// A warning is an error too: libjpeg would draw a truncated photo grey
+// where data is missing, and a card cached for a year with half a photo
+// is worse than the fallback (the caller may try image/jpeg, which is
+// laxer about some harmless warnings).
 //
 // newRGBA makes the destination (image.NewRGBA, or a pool's: it need not
 // be cleared, every pixel is written).
@@ -107,8 +106,7 @@ func DecodeJPEG(newRGBA func(image.Rectangle) *image.RGBA, data []byte, num int)
 	dw, dh := ScaledSize(int(w), int(ht), num)
 	img := newRGBA(image.Rect(0, 0, dw, dh))
 	// Asked for dw x dh, TurboJPEG picks the largest scale that fits: num/8.
-	if tj.decompress(h, src, size, unsafe.Pointer(unsafe.SliceData(img.Pix)), int32(dw), int32(img.Stride), int32(dh), tjpfRGBA, tjflagNone) != 0 &&
-		tj.errorCode(h) != tjerrWarning {
+	if tj.decompress(h, src, size, unsafe.Pointer(unsafe.SliceData(img.Pix)), int32(dw), int32(img.Stride), int32(dh), tjpfRGBA, tjflagNone) != 0 {
 		return nil, fmt.Errorf("jpeg: %s", tj.errorStr(h))
 	}
 	return img, nil
