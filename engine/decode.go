@@ -115,7 +115,7 @@ func DecodeImageFor(r io.Reader, maxPixels int, hint DecodeHint) (image.Image, e
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", format, err)
 	}
-	img = fitted(img, cfg.Width, cfg.Height, hint)
+	img = fitted(img, cfg.Width, cfg.Height, hint, format == "jpeg")
 	if rgba, ok := img.(*image.RGBA); ok && format == "jpeg" {
 		return opaqueRGBA{rgba}, nil
 	}
@@ -143,14 +143,19 @@ func unwrapRGBA(img image.Image) (*image.RGBA, bool) {
 
 // fitted shrinks a decoded picture to the size the hint shows it at, so
 // that drawing it is a copy.
-func fitted(img image.Image, w, h int, hint DecodeHint) image.Image {
+// A JPEG is opaque, which spares the resampler its alpha scan.
+func fitted(img image.Image, w, h int, hint DecodeHint, opaque bool) image.Image {
 	tw, th, shrink := hint.target(w, h)
 	b := img.Bounds()
 	if !shrink || (b.Dx() == tw && b.Dy() == th) {
 		return img
 	}
 	out := image.NewRGBA(image.Rect(0, 0, tw, th))
-	resample.Scale(out, out.Bounds(), img, b)
+	src := img
+	if rgba, ok := img.(*image.RGBA); ok && opaque {
+		src = resample.OpaqueRGBA{RGBA: rgba}
+	}
+	resample.Scale(out, out.Bounds(), src, b)
 	if full, ok := img.(*image.RGBA); ok {
 		decodePool.put(full) // only a decode of ours reaches here as RGBA
 	}

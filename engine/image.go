@@ -159,7 +159,10 @@ func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity
 	}
 	if rgba, known := unwrapRGBA(img); rgba != nil {
 		img = rgba // the resampler's fast paths want the bare type
-		if known && fit.radius == 0 && opacity >= 1 && copyUnscaled(dst, dr, rgba, sx0, sy0, sx1, sy1) {
+		if known && fit.radius == 0 && opacity >= 1 {
+			if !copyUnscaled(dst, dr, rgba, sx0, sy0, sx1, sy1) {
+				resample.ScaleF(dst, dr, resample.OpaqueRGBA{RGBA: rgba}, sx0, sy0, sx1, sy1)
+			}
 			return
 		}
 	}

@@ -19,12 +19,21 @@ func Scale(dst *image.RGBA, dr image.Rectangle, src image.Image, sr image.Rectan
 	ScaleF(dst, dr, src, float64(sr.Min.X), float64(sr.Min.Y), float64(sr.Max.X), float64(sr.Max.Y))
 }
 
+// OpaqueRGBA is an RGBA source its caller knows to be opaque, such as a
+// decoded JPEG: Scale then takes the cheaper opaque pipeline without
+// scanning every alpha byte to find out (5.8 MB for a 1600x900 photo).
+type OpaqueRGBA struct{ *image.RGBA }
+
 // ScaleF is like Scale, but takes the source rectangle [sx0, sx1) x [sy0,
 // sy1) in floating-point pixel coordinates, so a crop can start or end part
 // way through a pixel (cover-fitting around a focal point). Pixel (x, y) of
 // the source covers [x, x+1) x [y, y+1). Only source pixels that overlap
 // the rectangle are read. NaN or inverted coordinates are a no-op.
 func ScaleF(dst *image.RGBA, dr image.Rectangle, src image.Image, sx0, sy0, sx1, sy1 float64) {
+	known := false
+	if o, ok := src.(OpaqueRGBA); ok {
+		src, known = o.RGBA, o.RGBA != nil
+	}
 	if dst == nil || src == nil {
 		return
 	}
@@ -53,7 +62,7 @@ func ScaleF(dst *image.RGBA, dr image.Rectangle, src image.Image, sx0, sy0, sx1,
 
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
-	s.opaque = isOpaque(src, image.Rect(cols.sLo, rows.sLo, cols.sHi, rows.sHi))
+	s.opaque = known || isOpaque(src, image.Rect(cols.sLo, rows.sLo, cols.sHi, rows.sHi))
 	hBits := uint(hBits4)
 	if s.opaque {
 		hBits = hBits3

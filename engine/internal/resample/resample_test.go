@@ -210,3 +210,16 @@ func TestScaleFMatchesScale(t *testing.T) {
 		t.Errorf("warm Scale allocates %.1f times per call, want 0", n)
 	}
 }
+
+// TestOpaqueRGBAIsTheSame checks that vouching for an opaque source only
+// skips the alpha scan: the pixels are those of the plain source.
+func TestOpaqueRGBAIsTheSame(t *testing.T) {
+	src := photo(160, 90)
+	want := image.NewRGBA(image.Rect(0, 0, 120, 67))
+	got := image.NewRGBA(want.Rect)
+	Scale(want, want.Rect, src, src.Bounds())
+	Scale(got, got.Rect, OpaqueRGBA{src}, src.Bounds())
+	if !bytes.Equal(want.Pix, got.Pix) {
+		t.Fatal("OpaqueRGBA changed the result")
+	}
+}
