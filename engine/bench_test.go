@@ -37,11 +37,7 @@ func BenchmarkCompile(b *testing.B) {
 // render, without disk reads in the measurement.
 type bytesLoader []byte
 
-func (l bytesLoader) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	return l.LoadImageFor(ctx, ref, engine.DecodeHint{})
-}
-
-func (l bytesLoader) LoadImageFor(_ context.Context, _ string, hint engine.DecodeHint) (image.Image, error) {
+func (l bytesLoader) LoadImage(_ context.Context, _ string, hint engine.DecodeHint) (image.Image, error) {
 	return engine.DecodeImageFor(bytes.NewReader(l), 0, hint)
 }
 

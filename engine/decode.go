@@ -53,16 +53,15 @@ func (h DecodeHint) target(w, ht int) (tw, th int, shrink bool) {
 	}
 	sx, sy := float64(h.Width)/float64(w), float64(h.Height)/float64(ht)
 	switch h.Fit {
-	case "fill":
-		tw, th = h.Width, h.Height
+	case "fill": // each axis on its own
 	case "contain":
-		s := min(sx, sy)
-		tw, th = int(math.Round(float64(w)*s)), int(math.Round(float64(ht)*s))
+		sx = min(sx, sy)
+		sy = sx
 	default: // cover
-		s := max(sx, sy)
-		tw, th = int(math.Round(float64(w)*s)), int(math.Round(float64(ht)*s))
+		sx = max(sx, sy)
+		sy = sx
 	}
-	tw, th = max(tw, 1), max(th, 1)
+	tw, th = max(int(math.Round(float64(w)*sx)), 1), max(int(math.Round(float64(ht)*sy)), 1)
 	return tw, th, tw < w && th < ht
 }
 
@@ -115,51 +114,43 @@ func DecodeImageFor(r io.Reader, maxPixels int, hint DecodeHint) (image.Image, e
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", format, err)
 	}
-	img = fitted(img, cfg.Width, cfg.Height, hint, format == "jpeg")
 	if rgba, ok := img.(*image.RGBA); ok && format == "jpeg" {
-		return opaqueRGBA{rgba}, nil
+		// A JPEG is opaque by construction: say so, so that neither the
+		// resampler nor every render that copies it scans its alpha.
+		img = resample.OpaqueRGBA{RGBA: rgba}
 	}
-	return img, nil
-}
-
-// opaqueRGBA is a decoded JPEG: opaque by construction, so drawing it on
-// every render need not scan 3 MB of alpha to find that out.
-type opaqueRGBA struct{ *image.RGBA }
-
-// Opaque reports true without looking.
-func (opaqueRGBA) Opaque() bool { return true }
-
-// unwrapRGBA returns the RGBA pixels behind a decoded picture, if any,
-// and whether they are known to be opaque.
-func unwrapRGBA(img image.Image) (*image.RGBA, bool) {
-	switch p := img.(type) {
-	case opaqueRGBA:
-		return p.RGBA, true
-	case *image.RGBA:
-		return p, false
-	}
-	return nil, false
+	return fitted(img, cfg.Width, cfg.Height, hint), nil
 }
 
 // fitted shrinks a decoded picture to the size the hint shows it at, so
-// that drawing it is a copy.
-// A JPEG is opaque, which spares the resampler its alpha scan.
-func fitted(img image.Image, w, h int, hint DecodeHint, opaque bool) image.Image {
+// that drawing it is a copy. The full-size decode it replaces goes back
+// to the pool.
+func fitted(img image.Image, w, h int, hint DecodeHint) image.Image {
 	tw, th, shrink := hint.target(w, h)
 	b := img.Bounds()
 	if !shrink || (b.Dx() == tw && b.Dy() == th) {
 		return img
 	}
 	out := image.NewRGBA(image.Rect(0, 0, tw, th))
-	src := img
-	if rgba, ok := img.(*image.RGBA); ok && opaque {
-		src = resample.OpaqueRGBA{RGBA: rgba}
+	resample.Scale(out, out.Bounds(), img, b)
+	if full := bareRGBA(img); full != nil {
+		decodePool.put(full) // decoded just now, held by nobody else
 	}
-	resample.Scale(out, out.Bounds(), src, b)
-	if full, ok := img.(*image.RGBA); ok {
-		decodePool.put(full) // only a decode of ours reaches here as RGBA
+	if _, ok := img.(resample.OpaqueRGBA); ok {
+		return resample.OpaqueRGBA{RGBA: out}
 	}
 	return out
+}
+
+// bareRGBA is the *image.RGBA behind a picture, or nil.
+func bareRGBA(img image.Image) *image.RGBA {
+	switch p := img.(type) {
+	case *image.RGBA:
+		return p
+	case resample.OpaqueRGBA:
+		return p.RGBA
+	}
+	return nil
 }
 
 // decodeTurbo decodes a JPEG with libjpeg-turbo at eighths/8 of its size.

@@ -24,16 +24,11 @@ const root = ".."
 // the cases in testdata/cases name them.
 type rootLoader struct{ l *fetch.Loader }
 
-func (r rootLoader) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	return r.LoadImageFor(ctx, ref, engine.DecodeHint{})
-}
-
-// LoadImageFor decodes for the size drawn, as the server's loader does.
-func (r rootLoader) LoadImageFor(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
+func (r rootLoader) LoadImage(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	if u, err := url.Parse(ref); err == nil && u.Scheme == "" && !filepath.IsAbs(ref) {
 		ref = filepath.Join(root, ref)
 	}
-	return r.l.LoadImageFor(ctx, ref, hint)
+	return r.l.LoadImage(ctx, ref, hint)
 }
 
 var loader = rootLoader{fetch.New(fetch.Options{AllowFiles: true})}

@@ -117,14 +117,8 @@ func (l *imageLayer) load(st *renderState, ref string) (image.Image, string) {
 	if st.images == nil {
 		return nil, "no image loader"
 	}
-	var img image.Image
-	var err error
-	if sl, ok := st.images.(SizedImageLoader); ok {
-		px := l.box.pixels()
-		img, err = sl.LoadImageFor(st.ctx, ref, DecodeHint{Width: px.Dx(), Height: px.Dy(), Fit: l.fit.mode})
-	} else {
-		img, err = st.images.LoadImage(st.ctx, ref)
-	}
+	px := l.box.pixels()
+	img, err := st.images.LoadImage(st.ctx, ref, DecodeHint{Width: px.Dx(), Height: px.Dy(), Fit: l.fit.mode})
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -157,15 +151,6 @@ func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity
 	if dr.Empty() {
 		return
 	}
-	if rgba, known := unwrapRGBA(img); rgba != nil {
-		img = rgba // the resampler's fast paths want the bare type
-		if known && fit.radius == 0 && opacity >= 1 {
-			if !copyUnscaled(dst, dr, rgba, sx0, sy0, sx1, sy1) {
-				resample.ScaleF(dst, dr, resample.OpaqueRGBA{RGBA: rgba}, sx0, sy0, sx1, sy1)
-			}
-			return
-		}
-	}
 	if isOpaque(img) && fit.radius == 0 && opacity >= 1 {
 		if !copyUnscaled(dst, dr, img, sx0, sy0, sx1, sy1) {
 			resample.ScaleF(dst, dr, img, sx0, sy0, sx1, sy1)
@@ -183,9 +168,9 @@ func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity
 // cannot be seen, while resampling for it would blur the photo. It
 // reports false when the picture does need scaling.
 func copyUnscaled(dst *image.RGBA, dr image.Rectangle, img image.Image, sx0, sy0, sx1, sy1 float64) bool {
-	src, ok := img.(*image.RGBA)
+	src := bareRGBA(img)
 	const eps = 1e-6
-	if !ok || math.Abs(sx1-sx0-float64(dr.Dx())) > eps || math.Abs(sy1-sy0-float64(dr.Dy())) > eps {
+	if src == nil || math.Abs(sx1-sx0-float64(dr.Dx())) > eps || math.Abs(sy1-sy0-float64(dr.Dy())) > eps {
 		return false
 	}
 	sp := image.Pt(int(math.Round(sx0)), int(math.Round(sy0)))

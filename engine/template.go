@@ -58,18 +58,13 @@ func (t *Template) SampleData() Data {
 
 // ImageLoader fetches and decodes the picture a data field names (a URL or
 // a path, as the loader allows). It is how the engine stays free of HTTP:
-// the server and the CLI each pass the loader they trust.
+// the server and the CLI each pass the loader they trust. The hint says
+// how the picture will be drawn: a loader decoding with DecodeImageFor
+// returns it already shrunk to that size, so a 1600x900 JPEG drawn
+// 1200x630 is decoded and scaled once, to 1200x675, and a cached copy is
+// only copied by later renders. The zero hint asks for full size.
 type ImageLoader interface {
-	LoadImage(ctx context.Context, ref string) (image.Image, error)
-}
-
-// SizedImageLoader is an ImageLoader that can decode a picture for the
-// size it is drawn at (DecodeImageFor): a 1600x900 JPEG drawn 1200x630 is
-// decoded straight to 1200x675, four times faster than decoding it whole
-// and scaling it. Image layers use it when their loader has it.
-type SizedImageLoader interface {
-	ImageLoader
-	LoadImageFor(ctx context.Context, ref string, hint DecodeHint) (image.Image, error)
+	LoadImage(ctx context.Context, ref string, hint DecodeHint) (image.Image, error)
 }
 
 // RenderOptions are per-render inputs besides the data. The zero value

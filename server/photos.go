@@ -16,7 +16,7 @@ import (
 // does not fetch and decode its photo again. Entries expire so that a
 // photo replaced at the same URL is picked up within the TTL.
 type photoCache struct {
-	next    engine.SizedImageLoader
+	next    engine.ImageLoader
 	failed  func(error)         // told of every failed load (metrics, alerts)
 	fetched func(time.Duration) // told how long every load took
 	cache   *lru[image.Image]
@@ -24,22 +24,17 @@ type photoCache struct {
 	flight  singleflight.Group
 }
 
-var _ engine.SizedImageLoader = (*photoCache)(nil)
+var _ engine.ImageLoader = (*photoCache)(nil)
 
-func newPhotoCache(next engine.SizedImageLoader, maxBytes int64, ttl time.Duration, failed func(error), fetched func(time.Duration)) *photoCache {
+func newPhotoCache(next engine.ImageLoader, maxBytes int64, ttl time.Duration, failed func(error), fetched func(time.Duration)) *photoCache {
 	return &photoCache{next: next, cache: newLRU[image.Image](maxBytes), ttl: ttl, failed: failed, fetched: fetched}
 }
 
-// LoadImage returns the decoded picture for ref at full size.
-func (p *photoCache) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	return p.LoadImageFor(ctx, ref, engine.DecodeHint{})
-}
-
-// LoadImageFor returns the decoded picture for ref, loading it once however
+// LoadImage returns the decoded picture for ref, loading it once however
 // many renders ask at the same time. A picture is kept per size it was
 // decoded for: a photo drawn by two layouts of different sizes is two
 // entries, each the size its card needs.
-func (p *photoCache) LoadImageFor(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
+func (p *photoCache) LoadImage(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	key := ref
 	if hint != (engine.DecodeHint{}) {
 		key = ref + "\x00" + strconv.Itoa(hint.Width) + "x" + strconv.Itoa(hint.Height) + hint.Fit
@@ -51,7 +46,7 @@ func (p *photoCache) LoadImageFor(ctx context.Context, ref string, hint engine.D
 	defer span.End()
 	v, err, _ := p.flight.Do(key, func() (any, error) {
 		start := time.Now()
-		img, err := p.next.LoadImageFor(ctx, ref, hint)
+		img, err := p.next.LoadImage(ctx, ref, hint)
 		p.fetched(time.Since(start))
 		if err != nil {
 			p.failed(err)

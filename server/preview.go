@@ -247,13 +247,9 @@ func previewWarnings(info *engine.RenderInfo) []string {
 // layouts folder, where the samples live, never from any other local file.
 type previewImages struct{ s *Server }
 
-func (p previewImages) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	return p.LoadImageFor(ctx, ref, engine.DecodeHint{})
-}
-
-func (p previewImages) LoadImageFor(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
+func (p previewImages) LoadImage(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	if u, err := url.Parse(ref); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		return p.s.photos.LoadImageFor(ctx, ref, hint)
+		return p.s.photos.LoadImage(ctx, ref, hint)
 	}
 	name := path.Clean(strings.TrimPrefix(ref, "./"))
 	if !fs.ValidPath(name) || strings.Contains(ref, "://") {

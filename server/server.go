@@ -36,7 +36,7 @@ type Server struct {
 	store   *storage.Store            // nil: memory only
 	hot     *lru[*card]
 	keys    keyMemo // CacheKey answers, so that a hit skips its work
-	photos  engine.SizedImageLoader
+	photos  engine.ImageLoader
 	pool    *pool
 	flight  singleflight.Group
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"runtime"
@@ -140,11 +141,7 @@ func (s *Server) warmLayout(name string) (*engine.Template, error) {
 	if t, ok := set.templates[name]; ok {
 		return t, nil
 	}
-	names := make([]string, 0, len(set.templates))
-	for n := range set.templates {
-		names = append(names, n)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(set.templates))
 	return nil, fmt.Errorf("no layout %q is served (layouts: %s)", name, strings.Join(names, ", "))
 }
 
@@ -474,8 +471,8 @@ type recordingLoader struct {
 	errs []error
 }
 
-func (l *recordingLoader) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	img, err := l.next.LoadImage(ctx, ref)
+func (l *recordingLoader) LoadImage(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
+	img, err := l.next.LoadImage(ctx, ref, hint)
 	if err != nil {
 		l.mu.Lock()
 		l.errs = append(l.errs, err)

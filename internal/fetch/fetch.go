@@ -60,7 +60,7 @@ type Loader struct {
 	client *http.Client
 }
 
-var _ engine.SizedImageLoader = (*Loader)(nil)
+var _ engine.ImageLoader = (*Loader)(nil)
 
 // New returns a Loader with opts' zero fields set to the defaults.
 func New(opts Options) *Loader {
@@ -99,15 +99,10 @@ const headerBytes = 64 << 10
 var errOwnDeadline = errors.New("download deadline")
 
 // LoadImage fetches and decodes the picture ref names: an http(s) URL, or
-// a local path or file:// URL if the options allow files. Its errors
-// carry a short message and a kind for [Reason].
-func (l *Loader) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	return l.LoadImageFor(ctx, ref, engine.DecodeHint{})
-}
-
-// LoadImageFor is LoadImage for a picture drawn as hint says: a JPEG is
-// decoded no larger than it needs to be.
-func (l *Loader) LoadImageFor(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
+// a local path or file:// URL if the options allow files. It is decoded
+// for the size hint gives (engine.DecodeImageFor). Its errors carry a
+// short message and a kind for [Reason].
+func (l *Loader) LoadImage(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, l.opts.Timeout, errOwnDeadline)
 	defer cancel()
 	body, err := l.open(ctx, ref)

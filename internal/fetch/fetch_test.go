@@ -105,7 +105,7 @@ func wantReason(t *testing.T, what string, err error, reason string) {
 func TestLoadOverHTTP(t *testing.T) {
 	srv := newHitServer(t, servePNG(t))
 	l := New(Options{Timeout: 2 * time.Second, AllowLoopback: true})
-	img, err := l.LoadImage(context.Background(), srv.URL+"/ok.png")
+	img, err := l.LoadImage(context.Background(), srv.URL+"/ok.png", engine.DecodeHint{})
 	if err != nil || img.Bounds().Dx() != 40 || img.Bounds().Dy() != 30 {
 		t.Fatalf("ok.png: %v, %v", img, err)
 	}
@@ -118,7 +118,7 @@ func TestPixelCapFromHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := New(Options{AllowFiles: true, MaxPixels: 10_000})
-	_, err := l.LoadImage(context.Background(), path)
+	_, err := l.LoadImage(context.Background(), path, engine.DecodeHint{})
 	if !errors.Is(err, engine.ErrTooManyPixels) {
 		t.Errorf("got %v, want ErrTooManyPixels", err)
 	}
@@ -131,16 +131,16 @@ func TestFilesOnlyWhenAllowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ref := range []string{path, "file://" + path} {
-		_, err := New(Options{}).LoadImage(context.Background(), ref)
+		_, err := New(Options{}).LoadImage(context.Background(), ref, engine.DecodeHint{})
 		wantReason(t, ref+" without AllowFiles or FileRoot", err, ReasonBlocked)
 	}
 	files := New(Options{AllowFiles: true})
 	for _, ref := range []string{path, "file://" + path} {
-		if _, err := files.LoadImage(context.Background(), ref); err != nil {
+		if _, err := files.LoadImage(context.Background(), ref, engine.DecodeHint{}); err != nil {
 			t.Errorf("%s: %v", ref, err)
 		}
 	}
-	_, err := files.LoadImage(context.Background(), filepath.Join(t.TempDir(), "missing.png"))
+	_, err := files.LoadImage(context.Background(), filepath.Join(t.TempDir(), "missing.png"), engine.DecodeHint{})
 	wantReason(t, "missing file", err, ReasonFile)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v does not wrap os.ErrNotExist", err)
@@ -160,11 +160,11 @@ func TestFileRootConfinesLocalFiles(t *testing.T) {
 		}
 	}
 	l := New(Options{FileRoot: root})
-	if _, err := l.LoadImage(context.Background(), inside); err != nil {
+	if _, err := l.LoadImage(context.Background(), inside, engine.DecodeHint{}); err != nil {
 		t.Errorf("inside the root: %v", err)
 	}
 	for _, ref := range []string{outside, "file://" + outside, filepath.Join(root, "..", filepath.Base(filepath.Dir(outside)), "b.png"), "/etc/passwd"} {
-		_, err := l.LoadImage(context.Background(), ref)
+		_, err := l.LoadImage(context.Background(), ref, engine.DecodeHint{})
 		if err == nil || !strings.Contains(err.Error(), "outside the allowed folder") {
 			t.Errorf("%s: got %v, want refused", ref, err)
 		}
@@ -182,6 +182,6 @@ func TestFileRootRefusesSymlinkOut(t *testing.T) {
 	if err := os.Symlink(outside, link); err != nil {
 		t.Skipf("no symlinks here: %v", err)
 	}
-	_, err := New(Options{FileRoot: root}).LoadImage(context.Background(), link)
+	_, err := New(Options{FileRoot: root}).LoadImage(context.Background(), link, engine.DecodeHint{})
 	wantReason(t, "symlink out of the root", err, ReasonFile)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ogcard/ogcard/engine"
 )
 
 func TestHostList(t *testing.T) {
@@ -76,7 +78,7 @@ func TestAllowHosts(t *testing.T) {
 		"http://cdn.example.com:" + p + "/?to=http://evil.test:" + p + "/": false, // redirects stay on the list
 	} {
 		before := srv.hits.Load()
-		_, err := l.LoadImage(context.Background(), ref)
+		_, err := l.LoadImage(context.Background(), ref, engine.DecodeHint{})
 		hits := srv.hits.Load() - before
 		switch {
 		case ok && err != nil:

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ogcard/ogcard/engine"
 )
 
 // pngHeader returns a tiny PNG that declares w x h pixels: a valid
@@ -65,12 +67,12 @@ func TestPixelBombsRefusedCheaply(t *testing.T) {
 	srv := newHitServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(bombs[r.URL.Path]) }))
 	l := New(Options{AllowLoopback: true})
 	for path, bomb := range bombs {
-		_, _ = l.LoadImage(context.Background(), srv.URL+path) // warm the connection and code paths
+		_, _ = l.LoadImage(context.Background(), srv.URL+path, engine.DecodeHint{}) // warm the connection and code paths
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		start := time.Now()
-		_, err := l.LoadImage(context.Background(), srv.URL+path)
+		_, err := l.LoadImage(context.Background(), srv.URL+path, engine.DecodeHint{})
 		took := time.Since(start)
 		runtime.ReadMemStats(&after)
 		alloc := after.TotalAlloc - before.TotalAlloc
@@ -110,7 +112,7 @@ func TestSlowServersTimeOut(t *testing.T) {
 	l := New(Options{AllowLoopback: true, Timeout: 500 * time.Millisecond})
 	for _, path := range []string{"/trickle", "/no-headers"} {
 		start := time.Now()
-		_, err := l.LoadImage(context.Background(), srv.URL+path)
+		_, err := l.LoadImage(context.Background(), srv.URL+path, engine.DecodeHint{})
 		took := time.Since(start)
 		t.Logf("%s: %v after %v", path, err, took)
 		wantReason(t, path, err, ReasonTimeout)
@@ -124,11 +126,11 @@ func TestCallerDeadlineIsTimeout(t *testing.T) {
 	srv := newHitServer(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	_, err := New(Options{AllowLoopback: true}).LoadImage(ctx, srv.URL)
+	_, err := New(Options{AllowLoopback: true}).LoadImage(ctx, srv.URL, engine.DecodeHint{})
 	wantReason(t, "caller's deadline", err, ReasonTimeout)
 	ctx, cancel = context.WithCancel(context.Background())
 	cancel()
-	_, err = New(Options{AllowLoopback: true}).LoadImage(ctx, srv.URL)
+	_, err = New(Options{AllowLoopback: true}).LoadImage(ctx, srv.URL, engine.DecodeHint{})
 	wantReason(t, "caller cancelled", err, ReasonOther)
 }
 
@@ -173,7 +175,7 @@ func TestBadAnswers(t *testing.T) {
 		"/loop":         {ReasonHTTPStatus, "more than 3 redirects"},
 	} {
 		start := time.Now()
-		_, err := l.LoadImage(context.Background(), srv.URL+path)
+		_, err := l.LoadImage(context.Background(), srv.URL+path, engine.DecodeHint{})
 		wantReason(t, path, err, want.reason)
 		if err != nil && !strings.Contains(err.Error(), want.msg) {
 			t.Errorf("%s: %q, want it to say %q", path, err, want.msg)
@@ -195,11 +197,11 @@ func TestRedirectLimit(t *testing.T) {
 		servePNG(t).ServeHTTP(w, r)
 	}))
 	l := New(Options{AllowLoopback: true})
-	if _, err := l.LoadImage(context.Background(), srv.URL+"/3"); err != nil {
+	if _, err := l.LoadImage(context.Background(), srv.URL+"/3", engine.DecodeHint{}); err != nil {
 		t.Errorf("3 redirects: %v, want followed", err)
 	}
 	before := srv.hits.Load()
-	_, err := l.LoadImage(context.Background(), srv.URL+"/4")
+	_, err := l.LoadImage(context.Background(), srv.URL+"/4", engine.DecodeHint{})
 	wantReason(t, "4 redirects", err, ReasonHTTPStatus)
 	if n := srv.hits.Load() - before; n != 4 {
 		t.Errorf("4 redirects: %d requests made, want 4 (the fourth redirect not followed)", n)
@@ -214,7 +216,7 @@ func TestLargeMetadataBeforeHeader(t *testing.T) {
 	seg := append([]byte{0xff, 0xe1, byte((len(app) + 2) >> 8), byte(len(app) + 2)}, app...)
 	photo := append(append(append([]byte{}, j[:2]...), seg...), j[2:]...)
 	srv := newHitServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(photo) }))
-	img, err := New(Options{AllowLoopback: true}).LoadImage(context.Background(), srv.URL)
+	img, err := New(Options{AllowLoopback: true}).LoadImage(context.Background(), srv.URL, engine.DecodeHint{})
 	if err != nil || img.Bounds().Dx() != 64 || img.Bounds().Dy() != 48 {
 		t.Errorf("JPEG with 40 KB of EXIF first: %v, %v", img, err)
 	}

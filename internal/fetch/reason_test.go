@@ -73,7 +73,7 @@ func TestParallelLoads(t *testing.T) {
 		wg.Go(func() {
 			for i := range 20 {
 				c := cases[(g+i)%len(cases)]
-				img, err := l.LoadImage(context.Background(), c.ref)
+				img, err := l.LoadImage(context.Background(), c.ref, engine.DecodeHint{})
 				if got := Reason(err); got != c.reason || (err == nil && img.Bounds().Dx() != 40) {
 					errs <- fmt.Errorf("%s: Reason %q (%w), want %q", c.ref, got, err, c.reason)
 				}

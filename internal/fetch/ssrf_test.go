@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/ogcard/ogcard/engine"
 )
 
 // testNames points test names at addresses in place of DNS.
@@ -79,7 +81,7 @@ func TestSSRFBlocked(t *testing.T) {
 		"http://meta.test/latest/meta-data/",
 	} {
 		start := time.Now()
-		_, err := l.LoadImage(context.Background(), ref)
+		_, err := l.LoadImage(context.Background(), ref, engine.DecodeHint{})
 		wantReason(t, ref, err, ReasonBlocked)
 		// Refused before connect: an attempt to reach 10.0.0.1 would
 		// hang until the 3s deadline instead.
@@ -95,14 +97,14 @@ func TestSSRFBlocked(t *testing.T) {
 func TestSSRFBlockedIPv6Loopback(t *testing.T) {
 	srv := listenIPv6Loopback(t)
 	l := New(Options{Timeout: 3 * time.Second})
-	_, err := l.LoadImage(context.Background(), "http://[::1]:"+srv.port()+"/")
+	_, err := l.LoadImage(context.Background(), "http://[::1]:"+srv.port()+"/", engine.DecodeHint{})
 	wantReason(t, "[::1]", err, ReasonBlocked)
 	if n := srv.hits.Load(); n != 0 {
 		t.Errorf("[::1]: %d requests reached the server", n)
 	}
 	// The same server is reachable when loopback is allowed: the check
 	// above failed for the right reason.
-	if _, err := New(Options{AllowLoopback: true}).LoadImage(context.Background(), "http://[::1]:"+srv.port()+"/"); srv.hits.Load() != 1 {
+	if _, err := New(Options{AllowLoopback: true}).LoadImage(context.Background(), "http://[::1]:"+srv.port()+"/", engine.DecodeHint{}); srv.hits.Load() != 1 {
 		t.Errorf("[::1] with AllowLoopback: not reached (%v)", err)
 	}
 }
@@ -110,7 +112,7 @@ func TestSSRFBlockedIPv6Loopback(t *testing.T) {
 func TestSchemesBlocked(t *testing.T) {
 	l := New(Options{AllowLoopback: true})
 	for _, ref := range []string{"ftp://example.com/a.png", "gopher://example.com:70/_x", "file:///etc/passwd", "data:image/png;base64,AAAA", "dict://127.0.0.1:11211/stat", "/etc/passwd"} {
-		_, err := l.LoadImage(context.Background(), ref)
+		_, err := l.LoadImage(context.Background(), ref, engine.DecodeHint{})
 		wantReason(t, ref, err, ReasonBlocked)
 	}
 }
@@ -118,7 +120,7 @@ func TestSchemesBlocked(t *testing.T) {
 func TestAllowLoopbackIsOnlyLoopback(t *testing.T) {
 	l := newLoader(Options{Timeout: 3 * time.Second, AllowLoopback: true}, testHooks{hosts: testNames})
 	for _, ref := range []string{"http://internal.test/", "http://meta.test/latest/meta-data/", "http://nat64.test/", "http://192.168.1.1/"} {
-		_, err := l.LoadImage(context.Background(), ref)
+		_, err := l.LoadImage(context.Background(), ref, engine.DecodeHint{})
 		wantReason(t, ref+" with AllowLoopback", err, ReasonBlocked)
 	}
 }
@@ -146,7 +148,7 @@ func TestRedirectInwardBlocked(t *testing.T) {
 		"ftp://example.com/a.png",
 	} {
 		ref := "http://public.test:" + front.port() + "/?to=" + to
-		_, err := l.LoadImage(context.Background(), ref)
+		_, err := l.LoadImage(context.Background(), ref, engine.DecodeHint{})
 		wantReason(t, "redirect to "+to, err, ReasonBlocked)
 		if n := front.hits.Load(); n != int64(i+1) {
 			t.Fatalf("redirect to %s: the first hop was not made (%d hits): the test proves nothing", to, n)
@@ -163,7 +165,7 @@ func TestNoProxyFromEnvironment(t *testing.T) {
 	t.Setenv("http_proxy", proxy.URL)
 	target := newHitServer(t, servePNG(t))
 	l := newLoader(Options{AllowLoopback: true}, testHooks{hosts: testNames})
-	if _, err := l.LoadImage(context.Background(), "http://public.test:"+target.port()+"/"); err != nil {
+	if _, err := l.LoadImage(context.Background(), "http://public.test:"+target.port()+"/", engine.DecodeHint{}); err != nil {
 		t.Fatal(err)
 	}
 	if proxy.hits.Load() != 0 || target.hits.Load() != 1 {
@@ -175,7 +177,7 @@ func TestTLSVerified(t *testing.T) {
 	var hits int
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
 	defer srv.Close()
-	_, err := New(Options{AllowLoopback: true}).LoadImage(context.Background(), srv.URL+"/")
+	_, err := New(Options{AllowLoopback: true}).LoadImage(context.Background(), srv.URL+"/", engine.DecodeHint{})
 	wantReason(t, "self-signed certificate", err, ReasonNetwork)
 	if hits != 0 {
 		t.Errorf("a request went over an unverified TLS connection")
