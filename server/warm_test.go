@@ -236,15 +236,7 @@ func TestWarmReportsBadLinesAndFailedPictures(t *testing.T) {
 		good[2],                                 // 12
 	)
 	opts := WarmOptions{Layout: "news", Source: file}
-	s := newWarmServer(t, cfg)
-	w, err := s.NewWarm(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := w.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _ := warm(t, cfg, opts)
 	wantCounts(t, "run", r, 3, 0, 7)
 	if r.Total != 10 {
 		t.Errorf("total %d; want 10 (blank lines are not cards)", r.Total)

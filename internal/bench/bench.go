@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"maps"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -138,7 +139,7 @@ func caseSetup(t *engine.Template, data engine.Data, c string, photos map[string
 		}
 		return data, &decodeOnce{photos: photos}, nil
 	case TextOnly:
-		d := maps(data)
+		d := maps.Clone(data)
 		for _, name := range t.FieldNames() {
 			if f, _ := t.Field(name); f.Type == "image" {
 				d[name] = ""
@@ -158,14 +159,6 @@ func hasPhoto(t *engine.Template, data engine.Data) bool {
 		}
 	}
 	return false
-}
-
-func maps(d engine.Data) engine.Data {
-	out := make(engine.Data, len(d))
-	for k, v := range d {
-		out[k] = v
-	}
-	return out
 }
 
 // measure draws and encodes the card Warmup+Runs times.
@@ -199,8 +192,10 @@ func card(ctx context.Context, t *engine.Template, data engine.Data, loader engi
 	if err != nil {
 		return 0, err
 	}
-	if len(info.Fallbacks) > 0 && info.Fallbacks[0].Reason != engine.ReasonMissing {
-		return 0, fmt.Errorf("picture not drawn: %s", info.Fallbacks[0].Reason)
+	for _, fb := range info.Fallbacks { // a fallback is not the card being measured
+		if fb.Reason != engine.ReasonMissing {
+			return 0, fmt.Errorf("picture not drawn: %s", fb.Reason)
+		}
 	}
 	enc, err := engine.Encode(img, out)
 	engine.Recycle(img) // as the server does after encoding
@@ -258,11 +253,7 @@ func quantile(v []float64, q float64) float64 {
 // for a photo never seen before.
 type decodeEveryTime map[string][]byte
 
-func (p decodeEveryTime) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	return p.LoadImageFor(ctx, ref, engine.DecodeHint{})
-}
-
-func (p decodeEveryTime) LoadImageFor(_ context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
+func (p decodeEveryTime) LoadImage(_ context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	data, ok := p[ref]
 	if !ok {
 		return nil, fmt.Errorf("%q was not read before measuring", ref)
@@ -277,18 +268,14 @@ type decodeOnce struct {
 	cache  map[string]image.Image
 }
 
-func (p *decodeOnce) LoadImage(ctx context.Context, ref string) (image.Image, error) {
-	return p.LoadImageFor(ctx, ref, engine.DecodeHint{})
-}
-
-func (p *decodeOnce) LoadImageFor(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
+func (p *decodeOnce) LoadImage(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	key := fmt.Sprintf("%s\x00%+v", ref, hint)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if img, ok := p.cache[key]; ok {
 		return img, nil
 	}
-	img, err := decodeEveryTime(p.photos).LoadImageFor(ctx, ref, hint)
+	img, err := decodeEveryTime(p.photos).LoadImage(ctx, ref, hint)
 	if err != nil {
 		return nil, err
 	}

@@ -64,9 +64,6 @@ func runBench(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if f.layout == "" && f.data == "" {
-		data = t.SampleData() // built-in: picture paths stay relative to the embedded folder
-	}
 	if opts.Photos, err = readPhotos(t, data, assets); err != nil {
 		return err
 	}
@@ -100,12 +97,9 @@ func benchOptions(f benchFlags) (bench.Options, error) {
 	if f.quality != 0 && (f.quality < 1 || f.quality > 100) {
 		return o, fmt.Errorf("%w: --quality must be 1-100", errUsage)
 	}
-	for _, s := range server.SplitList(f.formats) {
-		format, err := engine.ParseFormat(s)
-		if err != nil {
-			return o, fmt.Errorf("%w: %w", errUsage, err)
-		}
-		o.Formats = append(o.Formats, format)
+	var err error
+	if o.Formats, err = parseFormats("--formats", f.formats); err != nil {
+		return o, err
 	}
 	for _, c := range server.SplitList(f.cases) {
 		switch c {
@@ -157,8 +151,10 @@ func readPhoto(ref string, assets fs.FS) ([]byte, error) {
 		return nil, fmt.Errorf("%q: ogcard bench reads pictures from files only, to measure drawing rather than a network", ref)
 	}
 	p := strings.TrimPrefix(ref, "file://")
-	if assets != nil {
-		return fs.ReadFile(assets, path.Clean(p))
+	if assets != nil { // the built-in layout: its samples are embedded
+		if b, err := fs.ReadFile(assets, path.Clean(p)); err == nil {
+			return b, nil
+		}
 	}
 	return os.ReadFile(p)
 }

@@ -36,6 +36,20 @@ func TestBenchTableFromALayoutFile(t *testing.T) {
 	}
 }
 
+func TestBenchSetAppliesToTheBuiltInLayout(t *testing.T) {
+	code, out, errOut := run(t, "bench", "--set", "imageUrl=", "-n", "1", "--warmup", "0", "--streams", "0", "--formats", "jpeg", "--cases", "full,text_only")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "full: skipped") || strings.Contains(out, "  full ") {
+		t.Errorf("--set imageUrl= should leave no photo to measure:\n%s", out)
+	}
+	code, _, errOut = run(t, "bench", "--set", "imageUrl=testdata/bg.jpg", "-n", "1", "--warmup", "0", "--streams", "0", "--formats", "jpeg", "--cases", "full")
+	if code != 0 {
+		t.Errorf("a photo on disk with the built-in layout: exit %d: %s", code, errOut)
+	}
+}
+
 func TestBenchUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"bench", "--cases", "everything"},

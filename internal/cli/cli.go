@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/server"
 )
 
 // Env is what a command runs with: its arguments and output streams.
@@ -89,6 +92,20 @@ func newFlags(env *Env, name, synopsis string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseFormats reads flag's comma-separated list of formats; a bad one
+// is a usage error.
+func parseFormats(flag, list string) ([]engine.Format, error) {
+	var formats []engine.Format
+	for _, name := range server.SplitList(list) {
+		f, err := engine.ParseFormat(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", errUsage, flag, err)
+		}
+		formats = append(formats, f)
+	}
+	return formats, nil
 }
 
 // parse parses flags, turning flag errors into usage errors.

@@ -57,13 +57,11 @@ func (f *warmFlags) options() (server.WarmOptions, error) {
 	if f.every < 0 {
 		return opts, fmt.Errorf("%w: --progress-every must not be negative", errUsage)
 	}
-	for _, name := range server.SplitList(f.formats) {
-		format, err := engine.ParseFormat(name)
-		if err != nil {
-			return opts, fmt.Errorf("%w: --format: %w", errUsage, err)
-		}
-		opts.Formats = append(opts.Formats, format)
+	formats, err := parseFormats("--format", f.formats)
+	if err != nil {
+		return opts, err
 	}
+	opts.Formats = formats
 	return opts, nil
 }
 
