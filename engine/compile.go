@@ -61,6 +61,10 @@ func Compile(file string, data []byte, opts *CompileOptions) (*Template, error) 
 	if c.fonts, err = c.fontRegistry(opts.Fonts, lay.Fonts); err != nil {
 		return nil, err
 	}
+	// The fonts a card could be drawn with are part of its key: a
+	// replica without the CJK fonts must not share cards with one that
+	// has them.
+	c.hash.Write([]byte("\x00fonts\x00" + c.fonts.Fingerprint()))
 	t := c.compile(lay)
 	if err := c.problems.Err(); err != nil {
 		c.problems.Sort()

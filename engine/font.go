@@ -30,6 +30,7 @@ func (st *renderState) warnMissing(l *layer, f *fonts.Stack, s string) {
 	if len(missing) == 0 {
 		return
 	}
+	st.info.MissingGlyphs = true
 	codes := make([]string, len(missing))
 	for i, r := range missing {
 		codes[i] = fmt.Sprintf("U+%04X %q", r, r)

@@ -14,7 +14,7 @@ import (
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/engine/internal/imagetest"
 	"github.com/ogcard/ogcard/fonts"
-	"github.com/ogcard/ogcard/internal/fetch"
+	"github.com/ogcard/ogcard/cards/fetch"
 )
 
 // root is the repository root, seen from this package's folder.

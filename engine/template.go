@@ -74,10 +74,14 @@ type RenderOptions struct {
 }
 
 // RenderInfo reports what a render had to work around. A card with
-// fallbacks should be cached only briefly: the picture may come back.
+// fallbacks or missing glyphs should be cached only briefly: the picture
+// may come back, and another replica may have the font.
 type RenderInfo struct {
 	Fallbacks []Fallback  // image layers that drew their fallback
 	Warnings  []string    // things a designer should know (missing glyphs)
+	// MissingGlyphs is set when some text had a character no font of
+	// its stack could draw (drawn as an empty box).
+	MissingGlyphs bool
 	Layers    []LayerInfo // what each drawn layer covered, for the preview's debug view
 }
 
@@ -90,9 +94,13 @@ type LayerInfo struct {
 }
 
 // Transient reports whether a picture failed to load (rather than being
-// left out of the data): such a card should be cached only briefly, as
-// the picture may load next time.
+// left out of the data), or a character had no glyph: such a card should
+// be cached only briefly and never stored, as the picture may load next
+// time, and a replica with the missing font would draw it right.
 func (i *RenderInfo) Transient() bool {
+	if i.MissingGlyphs {
+		return true
+	}
 	for _, f := range i.Fallbacks {
 		if f.Reason != ReasonMissing {
 			return true

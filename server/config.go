@@ -7,12 +7,16 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ogcard/ogcard/cards"
+	"github.com/ogcard/ogcard/cards/fetch"
+	"github.com/ogcard/ogcard/source"
 	"gopkg.in/yaml.v3"
 )
 
@@ -43,30 +47,21 @@ type Config struct {
 	FetchLoopback  bool          `yaml:"fetch_allow_loopback"`
 	FetchTimeout   time.Duration `yaml:"fetch_timeout"`
 	FetchMaxBytes  int64         `yaml:"fetch_max_bytes"`
+	PhotoCache     int64         `yaml:"photo_cache_bytes"`
+	PhotoTTL       time.Duration `yaml:"photo_cache_ttl"`
+	StoreQueue     int           `yaml:"store_queue"`
+	MaxURLBytes    int           `yaml:"max_url_bytes"`
 	RateLimit      float64       `yaml:"rate_limit"`
 	RateBurst      int           `yaml:"rate_burst"`
 	TrustedProxies []string      `yaml:"trusted_proxies"`
 
 	// Sources maps a layout name to where its data comes from. YAML only:
 	// a data source does not fit in a flag.
-	Sources map[string]SourceConfig `yaml:"sources"`
+	Sources map[string]source.Config `yaml:"sources"`
 }
 
 // SourceConfig configures the data source of one layout.
-type SourceConfig struct {
-	Type    string            `yaml:"type"`   // sql or http
-	Driver  string            `yaml:"driver"` // sql: sqlite or postgres
-	DSN     string            `yaml:"dsn"`    // sql: data source name
-	Query   string            `yaml:"query"`  // sql: takes the slug as its one parameter
-	URL     string            `yaml:"url"`    // http: with {slug}
-	Fields  map[string]string `yaml:"fields"` // http: field → JSON path
-	Headers map[string]string `yaml:"headers"`
-	Timeout time.Duration     `yaml:"timeout"`
-
-	// ListQuery (sql, optional) lists every card for `ogcard warm`: the
-	// query's SELECT list with the slug first, without the WHERE.
-	ListQuery string `yaml:"list_query"`
-}
+type SourceConfig = source.Config
 
 // setting is one flag/env/YAML setting, so that --help, the environment
 // and validation all come from one table.
@@ -96,6 +91,10 @@ func (c *Config) settings() []setting {
 		{"fetch-allow-loopback", "UNSAFE outside local testing: let picture URLs reach localhost", &c.FetchLoopback},
 		{"fetch-timeout", "longest a picture download may take, connect to last byte", &c.FetchTimeout},
 		{"fetch-max-bytes", "largest picture file accepted", &c.FetchMaxBytes},
+		{"photo-cache-bytes", "bytes of decoded photos kept in memory, so another format or a changed headline does not fetch the photo again", &c.PhotoCache},
+		{"photo-cache-ttl", "how long a decoded photo is kept: a photo replaced at the same URL shows after this", &c.PhotoTTL},
+		{"store-queue", "card writes that may wait for the store; past it a write is dropped (counted) and the card served anyway", &c.StoreQueue},
+		{"max-url-bytes", "longest request URL (path and query) answered; longer ones get 414", &c.MaxURLBytes},
 		{"watch", "reload layouts when files in --layouts change", &c.Watch},
 		{"preview", "serve the /preview page for designers", &c.Preview},
 		{"preview-token", "require this token (?token= or X-Preview-Token) for /preview; set it, or turn the preview off, in production", &c.PreviewToken},
@@ -126,6 +125,10 @@ func DefaultConfig() Config {
 		Preview:        true,
 		FetchTimeout:   5 * time.Second,
 		FetchMaxBytes:  15 << 20,
+		PhotoCache:     256 << 20,
+		PhotoTTL:       10 * time.Minute,
+		StoreQueue:     256,
+		MaxURLBytes:    8 << 10,
 	}
 }
 
@@ -299,6 +302,9 @@ func (c *Config) Validate() error {
 	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel), "log-level: must be debug, info, warn or error, not %q", c.LogLevel)
 	check(c.RateLimit >= 0 && c.RateBurst >= 1, "rate-limit must be >= 0 and rate-burst >= 1")
 	check(c.FetchTimeout > 0 && c.FetchMaxBytes > 0, "fetch-timeout and fetch-max-bytes must be positive")
+	check(c.PhotoCache >= 0 && c.PhotoTTL >= 0, "photo-cache-bytes and photo-cache-ttl must be >= 0")
+	check(c.StoreQueue >= 1, "store-queue: must be >= 1, not %d", c.StoreQueue)
+	check(c.MaxURLBytes >= 256, "max-url-bytes: must be >= 256, not %d", c.MaxURLBytes)
 	for _, cidr := range c.TrustedProxies {
 		_, _, err := net.ParseCIDR(cidr)
 		check(err == nil, "trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", cidr)
@@ -307,33 +313,38 @@ func (c *Config) Validate() error {
 		check(len(k) >= 16, "signing-keys: key %d is %d characters; use at least 16", i+1, len(k))
 	}
 	for name, s := range c.Sources {
-		errs = append(errs, s.validate(name)...)
+		errs = append(errs, s.Validate(name)...)
 	}
 	return errors.Join(errs...)
 }
 
-func (s SourceConfig) validate(layout string) []error {
-	var errs []error
-	switch s.Type {
-	case "sql":
-		if s.Driver != "sqlite" && s.Driver != "postgres" {
-			errs = append(errs, fmt.Errorf("sources.%s.driver: must be sqlite or postgres, not %q", layout, s.Driver))
-		}
-		if s.DSN == "" || s.Query == "" {
-			errs = append(errs, fmt.Errorf("sources.%s: a sql source needs dsn and query", layout))
-		}
-	case "http":
-		if !strings.Contains(s.URL, "{slug}") {
-			errs = append(errs, fmt.Errorf("sources.%s.url: must contain {slug}", layout))
-		}
-		if len(s.Fields) == 0 {
-			errs = append(errs, fmt.Errorf("sources.%s.fields: map at least one field to a JSON path", layout))
-		}
-		if s.ListQuery != "" {
-			errs = append(errs, fmt.Errorf("sources.%s.list_query: only a sql source can list its cards", layout))
-		}
-	default:
-		errs = append(errs, fmt.Errorf("sources.%s.type: must be sql or http, not %q", layout, s.Type))
+// Pipeline is the card pipeline's part of the configuration.
+func (c Config) Pipeline() (cards.Config, error) {
+	store, err := c.StoreURL()
+	if err != nil {
+		return cards.Config{}, err
 	}
-	return errs
+	return cards.Config{
+		Layouts: c.Layouts, Watch: c.Watch, StoreURL: store,
+		MemoryCache: c.MemoryCache, Workers: c.Workers, QueueWait: c.QueueWait, RenderTimeout: c.RenderTimeout,
+		MaxAge: c.MaxAge, FallbackMaxAge: c.FallbackMaxAge,
+		PhotoCache: c.PhotoCache, PhotoTTL: c.PhotoTTL, StoreQueue: c.StoreQueue,
+		Fetch: fetch.Options{
+			FileRoot: c.DataDir, AllowHosts: c.FetchHosts, AllowLoopback: c.FetchLoopback,
+			Timeout: c.FetchTimeout, MaxBytes: c.FetchMaxBytes,
+		},
+	}, nil
+}
+
+// StoreURL is the card store's URL: --cache-url, else the cards folder
+// in the data folder (ogcard warm must fill the store serve reads).
+func (c Config) StoreURL() (string, error) {
+	if c.CacheURL != "" {
+		return c.CacheURL, nil
+	}
+	abs, err := filepath.Abs(filepath.Join(c.DataDir, "cards"))
+	if err != nil {
+		return "", err
+	}
+	return "file://" + abs, nil
 }

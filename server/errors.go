@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/ogcard/ogcard/cards"
 	"github.com/ogcard/ogcard/engine"
-	"github.com/ogcard/ogcard/server/source"
+	"github.com/ogcard/ogcard/sign"
+	"github.com/ogcard/ogcard/source"
 )
 
 // publicError is an error whose message may be shown to the client.
@@ -61,15 +63,25 @@ func (s *Server) classify(err error) (status int, msg string, retryAfter time.Du
 	switch {
 	case errors.As(err, &pe) && errors.Is(err, errNotFound):
 		return http.StatusNotFound, pe.msg, 0
+	case errors.As(err, &pe) && errors.Is(err, errURITooLong):
+		return http.StatusRequestURITooLong, pe.msg, 0
+	case errors.As(err, &pe) && errors.Is(err, errForbidden):
+		return http.StatusForbidden, pe.msg, 0
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, pe.msg, 0
 	case errors.As(err, &de):
 		return http.StatusBadRequest, de.Error(), 0
 	case errors.Is(err, errRateLimited):
 		return http.StatusTooManyRequests, "too many requests: slow down", time.Second
-	case errors.Is(err, ErrBadSignature):
+	case errors.Is(err, sign.ErrBadQuery):
+		return http.StatusBadRequest, err.Error(), 0
+	case errors.Is(err, sign.ErrBadSignature):
 		return http.StatusForbidden, "missing or invalid signature", 0
-	case errors.Is(err, errBusy):
+	case errors.Is(err, cards.ErrUnknownFile):
+		return http.StatusNotFound, err.Error(), 0
+	case errors.Is(err, cards.ErrSaveOff):
+		return http.StatusForbidden, err.Error(), 0
+	case errors.Is(err, cards.ErrBusy):
 		return http.StatusServiceUnavailable, "busy: try again shortly", time.Second
 	case errors.Is(err, source.ErrUnavailable):
 		return http.StatusServiceUnavailable, "data source unavailable: try again shortly", 5 * time.Second
@@ -135,7 +147,7 @@ type logContext struct {
 var logContexts = sync.Pool{New: func() any { return new(logContext) }}
 
 // noteCache records where a card came from, for the access log.
-func noteCache(c echo.Context, result cacheResult) {
+func noteCache(c echo.Context, result cards.Result) {
 	if lc, ok := c.(*logContext); ok {
 		lc.cache = string(result)
 		return

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/ogcard/ogcard/cards"
+	"github.com/ogcard/ogcard/cards/fetch"
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/schema"
 	"github.com/ogcard/ogcard/server/previewui"
@@ -76,7 +78,7 @@ func tokenHash(token string) string {
 // previewLayout is a layout's status and, when a version is served, what
 // the page's data form and checks need.
 type previewLayout struct {
-	LayoutStatus
+	cards.LayoutStatus
 	Description string           `json:"description,omitempty"`
 	Width       int              `json:"width,omitempty"`
 	Height      int              `json:"height,omitempty"`
@@ -87,11 +89,11 @@ type previewLayout struct {
 
 // previewLayouts lists every layout file with its status, and whether saving is allowed.
 func (s *Server) previewLayouts(c echo.Context) error {
-	set := s.layouts()
-	out := make([]previewLayout, 0, len(set.status))
-	for _, st := range set.status {
+	set := s.cards.Layouts()
+	out := make([]previewLayout, 0, len(set.Status()))
+	for _, st := range set.Status() {
 		pl := previewLayout{LayoutStatus: st}
-		if t := set.byFile[st.File]; t != nil {
+		if t := set.ByFile(st.File); t != nil {
 			pl.Description, pl.Width, pl.Height, pl.Format, pl.MaxBytes = t.Description, t.Width, t.Height, t.Output.Format, t.Output.MaxBytes
 			for _, name := range t.FieldNames() {
 				f, _ := t.Field(name)
@@ -102,16 +104,16 @@ func (s *Server) previewLayouts(c echo.Context) error {
 		out = append(out, pl)
 	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"layouts": out, "generation": set.gen, "saveAllowed": s.cfg.PreviewSave && s.cfg.Layouts != "",
+		"layouts": out, "generation": set.Generation(), "saveAllowed": s.cfg.PreviewSave && s.cfg.Layouts != "",
 	})
 }
 
 // withLayout finds ?layout= for h: by name, or by file (a layout that
 // never compiled has no name).
-func (s *Server) withLayout(h func(echo.Context, LayoutStatus) error) echo.HandlerFunc {
+func (s *Server) withLayout(h func(echo.Context, cards.LayoutStatus) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		key := c.QueryParam("layout")
-		for _, st := range s.layouts().status {
+		for _, st := range s.cards.Layouts().Status() {
 			if key != "" && (st.Name == key || st.File == key) {
 				return h(c, st)
 			}
@@ -121,8 +123,8 @@ func (s *Server) withLayout(h func(echo.Context, LayoutStatus) error) echo.Handl
 }
 
 // previewSource sends a layout file as it is on disk, for the editor.
-func (s *Server) previewSource(c echo.Context, st LayoutStatus) error {
-	src, err := s.layoutSource(st.File)
+func (s *Server) previewSource(c echo.Context, st cards.LayoutStatus) error {
+	src, err := s.cards.LayoutSource(st.File)
 	if err != nil {
 		return err
 	}
@@ -132,8 +134,8 @@ func (s *Server) previewSource(c echo.Context, st LayoutStatus) error {
 // previewRender draws a layout with its sample data, overridden by the
 // query's fields: the served version (GET) or the posted one (POST), which
 // is compiled but never saved.
-func (s *Server) previewRender(c echo.Context, st LayoutStatus) error {
-	t := s.layouts().byFile[st.File]
+func (s *Server) previewRender(c echo.Context, st cards.LayoutStatus) error {
+	t := s.cards.Layouts().ByFile(st.File)
 	if c.Request().Method == http.MethodPost {
 		posted, _, err := s.previewCompile(c, st.File)
 		if t = posted; t == nil {
@@ -158,15 +160,15 @@ func (s *Server) previewRender(c echo.Context, st LayoutStatus) error {
 
 // previewSave checks the posted layout as a reload would and writes it;
 // the watcher then reloads it and tells every open page.
-func (s *Server) previewSave(c echo.Context, st LayoutStatus) error {
+func (s *Server) previewSave(c echo.Context, st cards.LayoutStatus) error {
 	if !s.cfg.PreviewSave || s.cfg.Layouts == "" {
-		return c.JSON(http.StatusForbidden, map[string]string{"error": errSaveOff.Error()})
+		return cards.ErrSaveOff
 	}
 	t, body, err := s.previewCompile(c, st.File)
 	if t == nil {
 		return err
 	}
-	if err := s.saveLayout(st.File, body); err != nil {
+	if err := s.cards.SaveLayout(st.File, body); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"saved": true, "file": st.File})
@@ -183,7 +185,14 @@ func (s *Server) previewCompile(c echo.Context, file string) (t *engine.Template
 	if len(body) > maxLayoutBytes {
 		return nil, nil, echo.ErrStatusRequestEntityTooLarge
 	}
-	t, err = s.compileLayout(file, body)
+	// A compile costs like a render and anyone who reaches /preview can
+	// ask for one: it takes a render worker, so compiles are bounded too.
+	release, err := s.cards.Acquire(c.Request().Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err = s.cards.CompileLayout(file, body)
+	release()
 	var ps schema.Problems
 	if errors.As(err, &ps) {
 		return nil, nil, c.JSON(http.StatusUnprocessableEntity, map[string]any{"problems": ps})
@@ -197,7 +206,7 @@ func (s *Server) previewCompile(c echo.Context, file string) (t *engine.Template
 func (s *Server) previewDraw(c echo.Context, t *engine.Template, data engine.Data, out engine.Output) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RenderTimeout)
 	defer cancel()
-	release, err := s.pool.acquire(ctx)
+	release, err := s.cards.Acquire(ctx)
 	if err != nil {
 		return err
 	}
@@ -249,13 +258,20 @@ type previewImages struct{ s *Server }
 
 func (p previewImages) LoadImage(ctx context.Context, ref string, hint engine.DecodeHint) (image.Image, error) {
 	if u, err := url.Parse(ref); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		return p.s.photos.LoadImage(ctx, ref, hint)
+		img, err := p.s.cards.Photos().LoadImage(ctx, ref, hint)
+		if err != nil {
+			// The page shows the reason, never the error itself: it may
+			// name internal addresses (the resolver's, a blocked host's).
+			p.s.log.Info("preview picture not loaded", "url", ref, "err", err)
+			return nil, fmt.Errorf("picture not loaded (%s)", fetch.Reason(err))
+		}
+		return img, nil
 	}
 	name := path.Clean(strings.TrimPrefix(ref, "./"))
 	if !fs.ValidPath(name) || strings.Contains(ref, "://") {
 		return nil, fmt.Errorf("%q: use an http(s) URL or a path inside the layouts folder", ref)
 	}
-	files, _ := p.s.layoutFS()
+	files, _ := p.s.cards.LayoutFS()
 	f, err := files.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("%q: not in the layouts folder", ref)
@@ -268,7 +284,7 @@ func (p previewImages) LoadImage(ctx context.Context, ref string, hint engine.De
 // that reconnects catches up), then "reload" with the new one after every
 // layout reload, until the client goes or the server stops.
 func (s *Server) previewEvents(c echo.Context) error {
-	ch, unsubscribe := s.subscribe()
+	ch, unsubscribe := s.cards.Subscribe()
 	defer unsubscribe()
 	w := c.Response()
 	rc := http.NewResponseController(w)
@@ -279,7 +295,7 @@ func (s *Server) previewEvents(c echo.Context) error {
 		_, err := fmt.Fprintf(w, format, args...)
 		return errors.Join(err, rc.Flush())
 	}
-	err := send("retry: 2000\nevent: hello\ndata: %d\n\n", s.layouts().gen)
+	err := send("retry: 2000\nevent: hello\ndata: %d\n\n", s.cards.Layouts().Generation())
 	// Shutdown neither cancels a request's context nor ends a stream: it
 	// waits. So the stream looks every second whether the server stops.
 	stopping, keepAlive := time.NewTicker(time.Second), time.NewTicker(previewKeepAlive)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/ogcard/ogcard/internal/browsertest"
+	"github.com/ogcard/ogcard/internal/testrig/browsertest"
 )
 
 // browser starts a headless Chromium with a fresh profile and returns a

@@ -167,8 +167,8 @@ func TestPreviewRender(t *testing.T) {
 func assertProductionUntouched(t *testing.T, srv *Server, base string) {
 	t.Helper()
 	_, metrics := previewDo(t, "GET", base+"/metrics", nil)
-	if srv.Renders() != 0 || srv.hot.bytes() != 0 || !strings.Contains(string(metrics), "\nogcard_renders_total 0\n") || strings.Contains(string(metrics), "ogcard_cache_total{") {
-		t.Errorf("previews reached the card cache: %d renders, %d bytes in memory\n%s", srv.Renders(), srv.hot.bytes(), grepLines(string(metrics), "ogcard_ren"))
+	if srv.Renders() != 0 || srv.cards.HotBytes() != 0 || !strings.Contains(string(metrics), "\nogcard_renders_total 0\n") || strings.Contains(string(metrics), "ogcard_cache_total{") {
+		t.Errorf("previews reached the card cache: %d renders, %d bytes in memory\n%s", srv.Renders(), srv.cards.HotBytes(), grepLines(string(metrics), "ogcard_ren"))
 	}
 }
 
@@ -221,7 +221,7 @@ func TestPreviewSaveAllowed(t *testing.T) {
 	if now, _ := os.ReadFile(file); !bytes.Equal(now, edited) {
 		t.Error("the file on disk did not change")
 	}
-	if !eventually(func() bool { return srv.layouts().gen == 2 }) {
+	if !eventually(func() bool { return srv.cards.Layouts().Generation() == 2 }) {
 		t.Error("the saved file was not reloaded")
 	}
 	if _, body := previewDo(t, "GET", base+"/preview/api/layouts", nil); !strings.Contains(string(body), `"saveAllowed":true`) {
@@ -275,7 +275,7 @@ func TestPreviewEvents(t *testing.T) {
 		t.Fatalf("after an edit: %q, want reload 2", ev)
 	}
 	hangUp()
-	if !eventually(func() bool { srv.subsMu.Lock(); defer srv.subsMu.Unlock(); return len(srv.subs) == 0 }) {
+	if !eventually(func() bool { return srv.cards.Subscribers() == 0 }) {
 		t.Error("the stream did not unsubscribe after the client left")
 	}
 	// A stopping server ends its streams, or Shutdown would wait for them.

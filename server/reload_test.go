@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ogcard/ogcard/cards"
 )
 
 // copyLayouts copies the repository's layouts folder to a temporary one
@@ -52,13 +54,18 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-func statusOf(s *Server, file string) LayoutStatus {
-	for _, st := range s.layouts().status {
+func hasLayout(s *Server, name string) bool {
+	_, ok := s.cards.Layouts().Template(name)
+	return ok
+}
+
+func statusOf(s *Server, file string) cards.LayoutStatus {
+	for _, st := range s.cards.Layouts().Status() {
 		if filepath.Base(st.File) == file {
 			return st
 		}
 	}
-	return LayoutStatus{}
+	return cards.LayoutStatus{}
 }
 
 func TestReloadKeepsLastGoodLayout(t *testing.T) {
@@ -108,14 +115,14 @@ func TestReloadAddsAndRemovesLayouts(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "quote-two.json"), []byte(added), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the new layout", func() bool { return srv.layouts().templates["quote-two"] != nil })
+	waitFor(t, "the new layout", func() bool { return hasLayout(srv, "quote-two") })
 	if resp, _ := get(t, "GET", ts.URL+signed(t, "/og/quote-two.png?quote=Hi", testKey)); resp.StatusCode != 200 {
 		t.Errorf("new layout: %d", resp.StatusCode)
 	}
 	if err := os.Remove(filepath.Join(dir, "quote-two.json")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the deleted layout to go", func() bool { return srv.layouts().templates["quote-two"] == nil })
+	waitFor(t, "the deleted layout to go", func() bool { return !hasLayout(srv, "quote-two") })
 	if resp, _ := get(t, "GET", ts.URL+signed(t, "/og/quote-two.png?quote=Hi", testKey)); resp.StatusCode != 404 {
 		t.Errorf("deleted layout: %d, want 404", resp.StatusCode)
 	}
@@ -126,7 +133,7 @@ func TestReloadAddsAndRemovesLayouts(t *testing.T) {
 func TestReloadBatchesBursts(t *testing.T) {
 	dir := copyLayouts(t)
 	srv, _ := newTestServer(t, func(c *Config) { c.Layouts = dir })
-	gen := srv.layouts().gen
+	gen := srv.cards.Layouts().Generation()
 	news := filepath.Join(dir, "news.json")
 	good, _ := os.ReadFile(news)
 	for i := range 30 {
@@ -139,13 +146,13 @@ func TestReloadBatchesBursts(t *testing.T) {
 	if err := os.WriteFile(news, []byte(final), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3 * reloadDebounce)
-	waitFor(t, "the last version", func() bool { return srv.layouts().gen > gen })
-	time.Sleep(3 * reloadDebounce)
-	if n := srv.layouts().gen - gen; n > 3 {
+	time.Sleep(3 * cards.ReloadDebounce)
+	waitFor(t, "the last version", func() bool { return srv.cards.Layouts().Generation() > gen })
+	time.Sleep(3 * cards.ReloadDebounce)
+	if n := srv.cards.Layouts().Generation() - gen; n > 3 {
 		t.Errorf("%d reloads for one burst of saves, want at most 3", n)
 	}
-	src, _ := srv.layoutSource(filepath.Join(dir, "news.json"))
+	src, _ := srv.cards.LayoutSource(filepath.Join(dir, "news.json"))
 	if !strings.Contains(string(src), `"size": 30`) {
 		t.Error("the served source is not the last version")
 	}
@@ -182,7 +189,7 @@ func TestNoRequestFailsDuringReloads(t *testing.T) {
 			v = "{ broken" // a bad save in the middle
 		}
 		_ = os.WriteFile(news, []byte(v), 0o644)
-		srv.reload() // as the watcher would, without waiting for it
+		srv.cards.Reload() // as the watcher would, without waiting for it
 		time.Sleep(30 * time.Millisecond)
 	}
 	close(stop)

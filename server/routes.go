@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"net"
 	"net/http"
@@ -12,9 +13,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/ogcard/ogcard/cards"
 	"github.com/ogcard/ogcard/engine"
-	"github.com/ogcard/ogcard/server/source"
-	"github.com/ogcard/ogcard/server/telemetry"
+	"github.com/ogcard/ogcard/internal/telemetry"
+	"github.com/ogcard/ogcard/sign"
+	"github.com/ogcard/ogcard/source"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/time/rate"
 )
@@ -31,6 +34,7 @@ func (s *Server) routes() *echo.Echo {
 	}}))
 	e.IPExtractor = s.ipExtractor() // before any rate limiting, or X-Forwarded-For would bypass it
 	e.Use(s.accessLog)
+	e.Use(s.limitURL)
 	e.Use(telemetry.Middleware("ogcard"))
 	// Every route but the preview's is a GET: no request needs a body.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "16K",
@@ -58,11 +62,27 @@ func (s *Server) routes() *echo.Echo {
 	return e
 }
 
+// limitURL answers a URL longer than --max-url-bytes with a JSON 414.
+// net/http's own limit on the header block (MaxHeaderBytes, set well above
+// it) would answer 431 in plain text.
+func (s *Server) limitURL(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if n := len(c.Request().RequestURI); n > s.cfg.MaxURLBytes {
+			return &publicError{errURITooLong, fmt.Sprintf("URL too long: %d bytes, at most %d", n, s.cfg.MaxURLBytes)}
+		}
+		return next(c)
+	}
+}
+
 // Errors the handlers return; errorHandler maps them to statuses.
 var (
 	errNotFound    = errors.New("not found")
 	errBadRequest  = errors.New("bad request")
 	errRateLimited = errors.New("too many requests")
+	// errNoSigningKeys answers /og/ on a server with no keys configured.
+	errNoSigningKeys = &publicError{errForbidden, "signed URLs are off: this server has no signing keys (set --signing-keys or OGCARD_SIGNING_KEYS, then make URLs with ogcard sign)"}
+	errForbidden     = errors.New("forbidden")
+	errURITooLong    = errors.New("uri too long")
 )
 
 // rateStore is Echo's RateLimiterMemoryStore (a token bucket per client,
@@ -146,7 +166,7 @@ func (s *Server) ipExtractor() echo.IPExtractor {
 // handleSlug serves /api/v1/og/{layout}/{slug}[.webp|.png|.jpg], the
 // data coming from the layout's source.
 func (s *Server) handleSlug(c echo.Context) error {
-	t, ok := s.layouts().templates[c.Param("layout")]
+	t, ok := s.cards.Layouts().Template(c.Param("layout"))
 	if !ok {
 		return notFound("no layout %q", c.Param("layout"))
 	}
@@ -156,13 +176,13 @@ func (s *Server) handleSlug(c echo.Context) error {
 	}
 	src, ok := s.sources[t.Name]
 	if !ok {
-		return notFound("layout %q has no data source", t.Name)
+		return notFound("layout %q has no data source: configure one under sources.%s (see the README's Data sources), or serve it through signed /og/%s.png URLs", t.Name, t.Name, t.Name)
 	}
 	start := time.Now()
 	ctx, span := telemetry.Tracer().Start(c.Request().Context(), "lookup")
 	data, err := src.Lookup(ctx, slug)
 	span.End()
-	s.metrics.lookupTime.get().Observe(time.Since(start).Seconds())
+	s.lookupTime().Observe(time.Since(start).Seconds())
 	if errors.Is(err, source.ErrNotFound) {
 		return notFound("no %s %q", t.Name, slug)
 	}
@@ -176,7 +196,7 @@ func (s *Server) handleSlug(c echo.Context) error {
 // coming from the signed query string.
 func (s *Server) handleSigned(c echo.Context) error {
 	name, ext := splitExt(c.Param("file"))
-	t, ok := s.layouts().templates[name]
+	t, ok := s.cards.Layouts().Template(name)
 	if !ok {
 		return notFound("no layout %q", name)
 	}
@@ -184,15 +204,16 @@ func (s *Server) handleSigned(c echo.Context) error {
 	if ext == "" || err != nil {
 		return badRequest("give the format as the extension: /og/%s.webp, .png or .jpg", name)
 	}
-	q := c.Request().URL.Query()
-	if err := Verify(c.Request().URL.EscapedPath(), q, s.cfg.SigningKeys); err != nil {
+	if len(s.cfg.SigningKeys) == 0 {
+		return errNoSigningKeys
+	}
+	params, err := sign.Verify(c.Request().URL.EscapedPath(), c.Request().URL.RawQuery, s.cfg.SigningKeys)
+	if err != nil {
 		return err
 	}
-	data := engine.Data{}
-	for k, vs := range q {
-		if k != SignatureParam && len(vs) > 0 {
-			data[k] = vs[0]
-		}
+	data := make(engine.Data, len(params))
+	for k, v := range params {
+		data[k] = v
 	}
 	out := t.Output
 	out.Format = format
@@ -201,24 +222,24 @@ func (s *Server) handleSigned(c echo.Context) error {
 
 // serveCard writes the card with its caching headers, or 304.
 func (s *Server) serveCard(c echo.Context, t *engine.Template, data engine.Data, out engine.Output) error {
-	cd, result, err := s.card(c.Request().Context(), t, data, out)
+	cd, result, err := s.cards.Card(c.Request().Context(), t, data, out)
 	if err != nil {
 		return err
 	}
 	noteCache(c, result)
-	hv := cd.headers()
+	hv := cd.Headers(buildHeaders).(*cardHeaders)
 	h := c.Response().Header()
 	// Canonical keys and shared, pre-built values: no allocation per hit.
 	h["Etag"] = hv.etag
 	h["Cache-Control"] = hv.cacheControl
-	if match := c.Request().Header["If-None-Match"]; len(match) > 0 && match[0] != "" && etagMatches(match[0], cd.etag) {
+	if match := c.Request().Header["If-None-Match"]; len(match) > 0 && match[0] != "" && etagMatches(match[0], cd.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	h["Content-Type"] = hv.contentType
 	h["Content-Length"] = hv.contentLength
 	r := c.Response()
 	r.WriteHeader(http.StatusOK)
-	_, err = r.Write(cd.data)
+	_, err = r.Write(cd.Data)
 	return err
 }
 
@@ -229,19 +250,22 @@ type cardHeaders struct {
 	etag, cacheControl, contentType, contentLength []string
 }
 
-// headers returns cd's header values, building them on first use.
-func (cd *card) headers() *cardHeaders {
-	if hv := cd.hdr.Load(); hv != nil {
-		return hv
+func buildHeaders(cd *cards.Card) any {
+	return &cardHeaders{
+		etag:          []string{cd.ETag},
+		cacheControl:  []string{cd.CacheControl},
+		contentType:   []string{cd.ContentType},
+		contentLength: []string{strconv.Itoa(len(cd.Data))},
 	}
-	hv := &cardHeaders{
-		etag:          []string{cd.etag},
-		cacheControl:  []string{cd.cacheControl},
-		contentType:   []string{cd.contentType},
-		contentLength: []string{strconv.Itoa(len(cd.data))},
+}
+
+// splitExt splits "news.png" into "news" and the format's extension.
+func splitExt(name string) (base, ext string) {
+	i := strings.LastIndexByte(name, '.')
+	if i <= 0 {
+		return name, ""
 	}
-	cd.hdr.CompareAndSwap(nil, hv)
-	return cd.hdr.Load()
+	return name[:i], name[i+1:]
 }
 
 // splitFormat takes the format from the slug's extension, if it has one.
@@ -311,7 +335,7 @@ func (s *Server) handleReady(c echo.Context) error {
 	if !s.ready.Load() {
 		return c.String(http.StatusServiceUnavailable, "not ready: starting or stopping\n")
 	}
-	if s.pool.saturated() {
+	if s.cards.Saturated() {
 		return c.String(http.StatusServiceUnavailable, "not ready: every render worker is busy\n")
 	}
 	return c.String(http.StatusOK, "ready\n")

@@ -6,98 +6,81 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/ogcard/ogcard/cards"
+	"github.com/ogcard/ogcard/cards/fetch"
 	"github.com/ogcard/ogcard/engine"
-	"github.com/ogcard/ogcard/internal/fetch"
 	"github.com/ogcard/ogcard/schema"
 	"github.com/ogcard/ogcard/server/alert"
-	"github.com/ogcard/ogcard/server/source"
-	"github.com/ogcard/ogcard/server/storage"
-	"golang.org/x/sync/singleflight"
+	"github.com/ogcard/ogcard/source"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Server is ogcard's HTTP service: it finds a card's data, renders the
-// card once, keeps it in memory and in the store, and serves it.
+// Server is ogcard's HTTP service: it finds a card's data, gets the card
+// from the pipeline (package cards), and serves it.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
-
-	live    atomic.Pointer[layoutSet] // the layouts served; swapped whole on reload
-	sources map[string]source.Source  // by layout name
-	store   *storage.Store            // nil: memory only
-	hot     *lru[*card]
-	keys    keyMemo // CacheKey answers, so that a hit skips its work
-	photos  engine.ImageLoader
-	pool    *pool
-	flight  singleflight.Group
+	cards   *cards.Pipeline
+	sources map[string]source.Source // by layout name
 
 	alerts     *alert.Slack         // nil: alerts off
 	fetchFails *alert.SpikeDetector // picture fetch failures in the last minute
-
-	renders atomic.Int64 // cards rendered, for tests
-	// beforeRender, when set by a test, runs inside every render (with a
-	// worker held): to hold workers busy or to panic.
-	beforeRender func()
-	warned       sync.Map // warnings already logged
-	ready        atomic.Bool
-
-	subsMu    sync.Mutex
-	subs      map[chan int64]struct{} // reload subscribers (the preview's event streams)
-	stopWatch context.CancelFunc
+	ready      atomic.Bool
+	// lookupTime is ogcard_stage_seconds{stage="lookup"}, resolved on
+	// first use.
+	lookupTime func() prometheus.Observer
+	// beforeRender, when a test sets it, runs inside every render with
+	// a worker held: to hold workers busy or to panic.
+	beforeRender atomic.Pointer[func()]
 }
 
-// New builds a server from a validated configuration: it loads the
-// layouts, opens the data sources and the card store, and wires the routes.
+func (s *Server) runBeforeRender() {
+	if f := s.beforeRender.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// New builds a server from a validated configuration: it builds the card
+// pipeline (layouts, store), opens the data sources, and wires the routes.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, sources: map[string]source.Source{}, pool: newPool(cfg.Workers, cfg.QueueWait), subs: map[chan int64]struct{}{}}
-	s.metrics = newMetrics(s.pool)
-	s.hot = newLRU[*card](cfg.MemoryCache)
+	s := &Server{cfg: cfg, log: log}
+	s.metrics = newMetrics()
 	s.alerts = alert.NewSlack(cfg.SlackWebhook, alert.Options{Log: log})
 	s.fetchFails = alert.NewSpikeDetector(fetchSpikeThreshold, time.Minute)
-	loader := fetch.New(fetch.Options{
-		FileRoot: cfg.DataDir, AllowHosts: cfg.FetchHosts, AllowLoopback: cfg.FetchLoopback,
-		Timeout: cfg.FetchTimeout, MaxBytes: cfg.FetchMaxBytes,
-	})
 	if cfg.FetchLoopback {
 		log.Warn("picture URLs may reach localhost (--fetch-allow-loopback): for local testing only")
 	}
-	s.photos = newPhotoCache(loader, 256<<20, 10*time.Minute, s.fetchFailed, func(d time.Duration) {
-		s.metrics.renderTime.WithLabelValues("fetch").Observe(d.Seconds())
-	})
-	set, err := s.buildSet(nil)
+	pcfg, err := cfg.Pipeline()
 	if err != nil {
 		return nil, err
 	}
-	s.live.Store(set)
-	s.logLayouts(set)
-	if err := s.openSources(); err != nil {
+	s.cards, err = cards.New(ctx, pcfg, cards.Options{Log: log, Registry: s.metrics.reg,
+		FetchFailed: s.fetchFailed, RenderFailed: s.renderFailed, BeforeRender: s.runBeforeRender})
+	if err != nil {
+		return nil, err
+	}
+	s.lookupTime = sync.OnceValue(func() prometheus.Observer { return s.cards.ObserveStage("lookup") })
+	s.logLayouts(s.cards.Layouts())
+	s.sources, err = OpenSources(cfg, s.cards.Layouts())
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	if err := s.openStore(ctx); err != nil {
-		s.Close()
-		return nil, err
+	if _, configured := cfg.Sources["news"]; !configured && s.sources["news"] != nil {
+		log.Info("serving the demo database for the news layout", "data-dir", cfg.DataDir, "try", "/api/v1/og/news/budget-2025.png")
 	}
 	s.echo = s.routes()
-	if cfg.Layouts != "" && cfg.Watch {
-		watchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		s.stopWatch = cancel
-		if err := s.watch(watchCtx); err != nil {
-			s.log.Warn("not watching layouts: edits need a restart", "err", err)
-		}
-	}
 	if cfg.Preview && cfg.PreviewToken == "" {
 		s.log.Warn("/preview is on without a token: anyone who can reach this server can render any text with it; in production set --preview-token or --preview=false")
 	}
@@ -106,15 +89,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 }
 
 // logLayouts says what is served and what is not, once at start.
-func (s *Server) logLayouts(set *layoutSet) {
-	names := make([]string, 0, len(set.templates))
-	for n := range set.templates {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	_, where := s.layoutFS()
-	s.log.Info("layouts loaded", "from", where, "layouts", strings.Join(names, ", "))
-	for _, st := range set.status {
+func (s *Server) logLayouts(set *cards.Set) {
+	_, where := s.cards.LayoutFS()
+	s.log.Info("layouts loaded", "from", where, "layouts", strings.Join(set.Names(), ", "))
+	for _, st := range set.Status() {
 		if !st.OK {
 			s.log.Error("layout not served", "file", st.File, "problems", schema.Problems(st.Problems).Error())
 		}
@@ -125,70 +103,39 @@ func (s *Server) logLayouts(set *layoutSet) {
 func (s *Server) Handler() http.Handler { return s.echo }
 
 // Renders is the number of cards rendered so far.
-func (s *Server) Renders() int64 { return s.renders.Load() }
+func (s *Server) Renders() int64 { return s.cards.Renders() }
 
-// openSources opens the configured data sources, and the demo database
-// for the news layout when nothing else is configured for it.
-func (s *Server) openSources() error {
-	for name, sc := range s.cfg.Sources {
-		src, err := openSource(sc)
-		if err != nil {
-			return fmt.Errorf("sources.%s: %w", name, err)
+// OpenSources opens the configured data sources, by layout name, and the
+// demo database for the news layout when nothing else is configured for
+// it and set serves a news layout (the demo is in DataDir/demo.db). `ogcard serve` and `ogcard warm` both
+// open them here, so warm lists what serve looks up.
+func OpenSources(cfg Config, set *cards.Set) (map[string]source.Source, error) {
+	srcs := map[string]source.Source{}
+	closeAll := func() {
+		for _, src := range srcs {
+			_ = src.Close()
 		}
-		s.sources[name] = src
 	}
-	if _, ok := s.sources["news"]; ok || !s.cfg.Demo || s.layouts().templates["news"] == nil {
-		return nil
+	for name, sc := range cfg.Sources {
+		src, err := source.Open(sc)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("sources.%s: %w", name, err)
+		}
+		srcs[name] = src
 	}
-	dsn, err := source.CreateDemo(s.cfg.DataDir)
+	if _, news := set.Template("news"); srcs["news"] != nil || !cfg.Demo || !news {
+		return srcs, nil
+	}
+	dsn, err := source.CreateDemo(cfg.DataDir)
+	if err == nil {
+		srcs["news"], err = source.NewSQL(source.SQLConfig{Driver: "sqlite", DSN: dsn, Query: source.DemoQuery, ListQuery: source.DemoListQuery})
+	}
 	if err != nil {
-		return fmt.Errorf("demo database: %w", err)
+		closeAll()
+		return nil, fmt.Errorf("demo database: %w", err)
 	}
-	src, err := source.NewSQL(source.SQLConfig{Driver: "sqlite", DSN: dsn, Query: source.DemoQuery, ListQuery: source.DemoListQuery})
-	if err != nil {
-		return fmt.Errorf("demo database: %w", err)
-	}
-	s.sources["news"] = src
-	s.log.Info("serving the demo database for the news layout", "dsn", dsn, "try", "/api/v1/og/news/budget-2025.png")
-	return nil
-}
-
-func openSource(sc SourceConfig) (source.Source, error) {
-	switch sc.Type {
-	case "sql":
-		return source.NewSQL(source.SQLConfig{Driver: sc.Driver, DSN: sc.DSN, Query: sc.Query, ListQuery: sc.ListQuery, Timeout: sc.Timeout})
-	case "http":
-		return source.NewHTTP(source.HTTPConfig{URL: sc.URL, Fields: sc.Fields, Headers: sc.Headers, Timeout: sc.Timeout})
-	}
-	return nil, fmt.Errorf("unknown source type %q", sc.Type)
-}
-
-// openStore opens the card store. A store that cannot be opened at start
-// is a configuration error; one that fails later only costs renders.
-func (s *Server) openStore(ctx context.Context) error {
-	url, err := s.cfg.storeURL()
-	if err != nil {
-		return err
-	}
-	bucket, err := storage.Open(ctx, url)
-	if err != nil {
-		return fmt.Errorf("cache-url %s: %w", url, err)
-	}
-	s.store = storage.NewStore(bucket, "cards/")
-	return nil
-}
-
-// storeURL is the card store's URL: --cache-url, else the cards folder
-// in the data folder (ogcard warm must fill the store serve reads).
-func (c Config) storeURL() (string, error) {
-	if c.CacheURL != "" {
-		return c.CacheURL, nil
-	}
-	abs, err := filepath.Abs(filepath.Join(c.DataDir, "cards"))
-	if err != nil {
-		return "", err
-	}
-	return "file://" + abs, nil
+	return srcs, nil
 }
 
 // fetchSpikeThreshold is how many picture fetch failures in a minute
@@ -196,34 +143,30 @@ func (c Config) storeURL() (string, error) {
 // network is down.
 const fetchSpikeThreshold = 20
 
-// fetchFailed counts a failed picture fetch by reason, and alerts on a spike.
+// fetchFailed alerts on a spike of failed picture fetches (the pipeline
+// counts them by reason).
 func (s *Server) fetchFailed(err error) {
-	reason := fetch.Reason(err)
-	s.metrics.fetchFailures.WithLabelValues(reason).Inc()
 	if s.fetchFails.Add() {
-		s.alerts.Alert("fetch-failures", fmt.Sprintf("ogcard: %d picture fetches failed in the last minute (latest: %s: %v)", s.fetchFails.Count(), reason, err))
+		s.alerts.Alert("fetch-failures", fmt.Sprintf("ogcard: %d picture fetches failed in the last minute (latest: %s: %v)", s.fetchFails.Count(), fetch.Reason(err), err))
 	}
 }
 
-// warnOnce runs log the first time key is seen: one line per layout and
-// problem, not one per request.
-func (s *Server) warnOnce(key string, log func()) {
-	if _, seen := s.warned.LoadOrStore(key, true); !seen {
-		log()
-	}
+// renderFailed alerts on a render that failed for the operator's reasons.
+func (s *Server) renderFailed(t *engine.Template, err error) {
+	s.alerts.Alert("render-failed:"+t.Name, fmt.Sprintf("ogcard: rendering a %s card failed: %v", t.Name, err))
 }
 
-// Close releases the sources and the store.
+// Close releases the sources and the store, writing the cards still
+// queued for the store for up to a few seconds.
 func (s *Server) Close() error {
-	if s.stopWatch != nil {
-		s.stopWatch()
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	errs := []error{s.alerts.Close()}
 	for _, src := range s.sources {
 		errs = append(errs, src.Close())
 	}
-	if s.store != nil {
-		errs = append(errs, s.store.Close())
+	if s.cards != nil {
+		errs = append(errs, s.cards.Close(ctx))
 	}
 	return errors.Join(errs...)
 }
@@ -239,7 +182,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      s.cfg.RenderTimeout + s.cfg.QueueWait + 10*time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
+		MaxHeaderBytes:    s.cfg.MaxURLBytes + 32<<10, // so that limitURL answers long URLs, in JSON
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ogcard/ogcard/sign"
 )
 
 const testKey, otherKey = "test-signing-key-0001", "rotated-signing-key-02"
@@ -44,7 +46,7 @@ func get(t testing.TB, method, url string, header ...string) (*http.Response, []
 
 func signed(t testing.TB, path, key string) string {
 	t.Helper()
-	s, err := Sign(path, key)
+	s, err := sign.Sign(path, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +214,7 @@ func TestStoreDownStillServes(t *testing.T) {
 
 func TestBusyPoolAnswers503(t *testing.T) {
 	srv, ts := newTestServer(t, func(c *Config) { c.Workers = 1; c.QueueWait = 1 })
-	release, err := srv.pool.acquire(context.Background()) // the only worker is taken
+	release, err := srv.cards.Acquire(context.Background()) // the only worker is taken
 	if err != nil {
 		t.Fatal(err)
 	}

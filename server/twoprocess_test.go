@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ogcard/ogcard/internal/s3test"
+	"github.com/ogcard/ogcard/internal/testrig/s3test"
 )
 
 // Two `ogcard serve` processes share one S3 bucket (a real S3-compatible

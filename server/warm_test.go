@@ -14,9 +14,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ogcard/ogcard/cards"
 	"github.com/ogcard/ogcard/engine"
-	"github.com/ogcard/ogcard/internal/s3test"
-	"github.com/ogcard/ogcard/server/source"
+	"github.com/ogcard/ogcard/internal/testrig/s3test"
+	"github.com/ogcard/ogcard/source"
 )
 
 // warmTestConfig is a service with a disk store and a data folder of its
@@ -53,19 +54,29 @@ func newWarmServer(t *testing.T, cfg Config) *Server {
 	return s
 }
 
+// hook makes f storable in Server.beforeRender.
+func hook(f func()) *func() { return &f }
+
+// newWarm prepares a warm run on s's pipeline and sources, as `ogcard
+// warm` does on its own.
+func newWarm(s *Server, opts cards.WarmOptions) (*cards.Warm, error) {
+	opts.Sources = s.sources
+	return s.cards.NewWarm(opts)
+}
+
 // newsCards is n distinct news cards' data, with the photo in the data
 // folder.
 func newsCards(cfg Config, n int) []engine.Data {
-	cards := make([]engine.Data, n)
-	for i := range cards {
-		cards[i] = engine.Data{
+	rows := make([]engine.Data, n)
+	for i := range rows {
+		rows[i] = engine.Data{
 			"slug":     fmt.Sprintf("story-%02d", i+1),
 			"title":    fmt.Sprintf("Warm story number %d makes the news", i+1),
 			"imageUrl": filepath.Join(cfg.DataDir, "photos", "bg.jpg"),
 			"brand":    "Medial",
 		}
 	}
-	return cards
+	return rows
 }
 
 // writeJSONL writes lines (data, or raw text for a string) to a file.
@@ -92,19 +103,19 @@ func writeJSONL(t *testing.T, lines ...any) string {
 	return path
 }
 
-func asLines(cards []engine.Data) []any {
-	lines := make([]any, len(cards))
-	for i, c := range cards {
+func asLines(rows []engine.Data) []any {
+	lines := make([]any, len(rows))
+	for i, c := range rows {
 		lines[i] = c
 	}
 	return lines
 }
 
 // warm runs one warm with a fresh server, as `ogcard warm` does.
-func warm(t *testing.T, cfg Config, opts WarmOptions) (*WarmReport, *Server) {
+func warm(t *testing.T, cfg Config, opts cards.WarmOptions) (*cards.WarmReport, *Server) {
 	t.Helper()
 	s := newWarmServer(t, cfg)
-	w, err := s.NewWarm(opts)
+	w, err := newWarm(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +126,7 @@ func warm(t *testing.T, cfg Config, opts WarmOptions) (*WarmReport, *Server) {
 	return r, s
 }
 
-func wantCounts(t *testing.T, what string, r *WarmReport, rendered, skipped, failed int64) {
+func wantCounts(t *testing.T, what string, r *cards.WarmReport, rendered, skipped, failed int64) {
 	t.Helper()
 	if r.Rendered != rendered || r.Skipped != skipped || r.Failed != failed {
 		t.Fatalf("%s: rendered %d, skipped %d, failed %d (%+v); want %d, %d, %d",
@@ -155,9 +166,9 @@ func wantServedFromStore(t *testing.T, cfg Config, urls []string) {
 
 func TestWarmJSONLThenServeFromStore(t *testing.T) {
 	cfg := warmTestConfig(t)
-	cards := newsCards(cfg, 30)
-	file := writeJSONL(t, asLines(cards)...)
-	opts := WarmOptions{Layout: "news", Source: file, Formats: []engine.Format{engine.WebP, engine.PNG}}
+	rows := newsCards(cfg, 30)
+	file := writeJSONL(t, asLines(rows)...)
+	opts := cards.WarmOptions{Layout: "news", Source: file, Formats: []engine.Format{engine.WebP, engine.PNG}}
 
 	r, s := warm(t, cfg, opts)
 	wantCounts(t, "first run", r, 60, 0, 0)
@@ -172,7 +183,7 @@ func TestWarmJSONLThenServeFromStore(t *testing.T) {
 	}
 
 	var urls []string
-	for _, c := range cards {
+	for _, c := range rows {
 		urls = append(urls, signedURL(t, c, "webp"), signedURL(t, c, "png"))
 	}
 	wantServedFromStore(t, cfg, urls)
@@ -181,18 +192,18 @@ func TestWarmJSONLThenServeFromStore(t *testing.T) {
 func TestWarmResumesAfterInterruption(t *testing.T) {
 	cfg := warmTestConfig(t)
 	file := writeJSONL(t, asLines(newsCards(cfg, 30))...)
-	opts := WarmOptions{Layout: "news", Source: file, Jobs: 2}
+	opts := cards.WarmOptions{Layout: "news", Source: file, Jobs: 2}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s := newWarmServer(t, cfg)
 	var draws atomic.Int64
-	s.beforeRender = func() {
+	s.beforeRender.Store(hook(func() {
 		if draws.Add(1) == 8 {
 			cancel() // as SIGINT does
 		}
-	}
-	w, err := s.NewWarm(opts)
+	}))
+	w, err := newWarm(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +246,7 @@ func TestWarmReportsBadLinesAndFailedPictures(t *testing.T) {
 		`{"title": "two"} {"title": "objects"}`, // 11
 		good[2],                                 // 12
 	)
-	opts := WarmOptions{Layout: "news", Source: file}
+	opts := cards.WarmOptions{Layout: "news", Source: file}
 	r, _ := warm(t, cfg, opts)
 	wantCounts(t, "run", r, 3, 0, 7)
 	if r.Total != 10 {
@@ -247,7 +258,7 @@ func TestWarmReportsBadLinesAndFailedPictures(t *testing.T) {
 		"picture not loaded (file)":    {"line 7 (outside): layer \"photo\" (/layers/0): local file outside the allowed folder"},
 		"picture not loaded (blocked)": {"line 8: layer \"photo\" (/layers/0): blocked: "},
 	}
-	got := map[string]WarmFailure{}
+	got := map[string]cards.WarmFailure{}
 	for _, f := range r.Failures {
 		got[f.Reason] = f
 	}
@@ -276,7 +287,7 @@ func TestWarmReportsBadLinesAndFailedPictures(t *testing.T) {
 func TestWarmFromTheDemoDatabase(t *testing.T) {
 	cfg := warmTestConfig(t)
 	cfg.Demo = true
-	r, _ := warm(t, cfg, WarmOptions{Layout: "news", Source: "news"})
+	r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: "news"})
 	wantCounts(t, "demo", r, 6, 0, 0) // five photos and one article without: its fallback is no failure
 	if r.Total != 6 {
 		t.Errorf("total %d; want 6 from the list query's COUNT", r.Total)
@@ -301,7 +312,7 @@ func TestWarmSQLSourceMustListLikeItLooksUp(t *testing.T) {
 			cfg := warmTestConfig(t)
 			cfg.Sources = map[string]SourceConfig{"news": {Type: "sql", Driver: "sqlite", DSN: dsn, Query: source.DemoQuery, ListQuery: c.list}}
 			s := newWarmServer(t, cfg)
-			w, err := s.NewWarm(WarmOptions{Layout: "news", Source: "news"})
+			w, err := newWarm(s, cards.WarmOptions{Layout: "news", Source: "news"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -320,16 +331,16 @@ func TestWarmRefusals(t *testing.T) {
 	cases := []struct {
 		name   string
 		mutate func(*Config)
-		opts   WarmOptions
+		opts   cards.WarmOptions
 		want   string
 	}{
-		{"memory store", func(c *Config) { c.CacheURL = "mem://" }, WarmOptions{Layout: "news", Source: "x.jsonl"}, "nothing to warm into"},
-		{"unknown layout", nil, WarmOptions{Layout: "nope", Source: "x.jsonl"}, `no layout "nope" is served (layouts: article, event, news, quote)`},
+		{"memory store", func(c *Config) { c.CacheURL = "mem://" }, cards.WarmOptions{Layout: "news", Source: "x.jsonl"}, "nothing to warm into"},
+		{"unknown layout", nil, cards.WarmOptions{Layout: "nope", Source: "x.jsonl"}, `no layout "nope" is served (layouts: article, event, news, quote)`},
 		{"http source", func(c *Config) {
 			c.Sources = map[string]SourceConfig{"news": {Type: "http", URL: "http://127.0.0.1:9/{slug}", Fields: map[string]string{"title": "title"}}}
-		}, WarmOptions{Layout: "news", Source: "news"}, `source "news" cannot list its cards (an HTTP API has no listing)`},
-		{"no such file", nil, WarmOptions{Layout: "news", Source: "missing.jsonl"}, `no source is named "missing.jsonl" (sources: none) and there is no such JSONL file`},
-		{"a folder", nil, WarmOptions{Layout: "news", Source: "."}, "is a folder"},
+		}, cards.WarmOptions{Layout: "news", Source: "news"}, `source "news" cannot list its cards (an HTTP API has no listing)`},
+		{"no such file", nil, cards.WarmOptions{Layout: "news", Source: "missing.jsonl"}, `no source is named "missing.jsonl" (sources: none) and there is no such JSONL file`},
+		{"a folder", nil, cards.WarmOptions{Layout: "news", Source: "."}, "is a folder"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -337,7 +348,7 @@ func TestWarmRefusals(t *testing.T) {
 			if c.mutate != nil {
 				c.mutate(&cfg)
 			}
-			_, err := newWarmServer(t, cfg).NewWarm(c.opts)
+			_, err := newWarm(newWarmServer(t, cfg), c.opts)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v; want one containing %q", err, c.want)
 			}
@@ -354,7 +365,7 @@ func TestWarmStoreDownFailsAtStart(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	cfg.CacheURL = "s3://nobucket?endpoint=http://127.0.0.1:9&region=us-east-1&use_path_style=true"
 	s := newWarmServer(t, cfg)
-	w, err := s.NewWarm(WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(newsCards(cfg, 1))...)})
+	w, err := newWarm(s, cards.WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(newsCards(cfg, 1))...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,18 +381,21 @@ func TestWarmIntoS3(t *testing.T) {
 	bucket := s3test.BucketURL(t)
 	cfg := warmTestConfig(t)
 	cfg.CacheURL = bucket
-	cards := newsCards(cfg, 5)
-	opts := WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(cards)...)}
+	rows := newsCards(cfg, 5)
+	opts := cards.WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(rows)...)}
 	r, _ := warm(t, cfg, opts)
 	wantCounts(t, "first run", r, 5, 0, 0)
 	r, _ = warm(t, cfg, opts)
 	wantCounts(t, "second run", r, 0, 5, 0)
 	var urls []string
-	for _, c := range cards {
+	for _, c := range rows {
 		urls = append(urls, signedURL(t, c, "webp"))
 	}
 	wantServedFromStore(t, cfg, urls)
 }
+
+// storeFailureLimit is cards' limit of store failures in a row.
+const storeFailureLimit = 10
 
 // A store that goes away mid-run stops the run after a few cards fail to
 // reach it, instead of drawing every remaining card for nothing.
@@ -391,12 +405,12 @@ func TestWarmStopsWhenTheStoreGoesAway(t *testing.T) {
 	cfg.CacheURL = s3.URL
 	s := newWarmServer(t, cfg)
 	var draws atomic.Int64
-	s.beforeRender = func() {
+	s.beforeRender.Store(hook(func() {
 		if draws.Add(1) == 3 {
 			s3.Stop()
 		}
-	}
-	w, err := s.NewWarm(WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(newsCards(cfg, 60))...), Jobs: 4})
+	}))
+	w, err := newWarm(s, cards.WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(newsCards(cfg, 60))...), Jobs: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

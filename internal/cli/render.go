@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ogcard/ogcard/cards/fetch"
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/fonts"
-	"github.com/ogcard/ogcard/internal/fetch"
 )
 
 // renderFlags are the flags of ogcard render.

@@ -13,8 +13,9 @@ import (
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/internal/telemetry"
 	"github.com/ogcard/ogcard/server"
-	"github.com/ogcard/ogcard/server/telemetry"
+	"github.com/ogcard/ogcard/sign"
 )
 
 func runServe(env *Env, args []string) error {
@@ -80,7 +81,7 @@ func runSign(env *Env, args []string) error {
 	if len(list) == 0 {
 		return fmt.Errorf("%w: no signing key: set --signing-keys or OGCARD_SIGNING_KEYS", errUsage)
 	}
-	signed, err := server.Sign(fs.Arg(0), list[0])
+	signed, err := sign.Sign(fs.Arg(0), list[0])
 	if err != nil {
 		return err
 	}

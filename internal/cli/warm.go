@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/ogcard/ogcard/cards"
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/server"
 )
@@ -29,6 +31,7 @@ type warmFlags struct {
 	source  string
 	formats string
 	jobs    int
+	shard   string
 	every   time.Duration
 }
 
@@ -38,13 +41,14 @@ func (f *warmFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&f.source, "source", "", "a configured source `name` (default: the layout's), or a JSONL file of card data, one JSON object per line")
 	fs.StringVar(&f.formats, "format", "", "comma-separated `formats` to warm each card in: webp, png, jpeg (default: the layout's)")
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "cards drawn at once")
+	fs.StringVar(&f.shard, "shard", "", "warm only part `I/N` of the cards (0 <= I < N), split by card key, so N machines warm one site together")
 	fs.DurationVar(&f.every, "progress-every", 5*time.Second, "how often to print a progress line when stderr is not a terminal; 0: never")
 	return fs
 }
 
 // options checks the flags and turns them into the server's options.
-func (f *warmFlags) options() (server.WarmOptions, error) {
-	opts := server.WarmOptions{Layout: f.layout, Source: f.source, Jobs: f.jobs}
+func (f *warmFlags) options() (cards.WarmOptions, error) {
+	opts := cards.WarmOptions{Layout: f.layout, Source: f.source, Jobs: f.jobs}
 	if f.layout == "" {
 		return opts, fmt.Errorf("%w: --layout is required", errUsage)
 	}
@@ -62,6 +66,11 @@ func (f *warmFlags) options() (server.WarmOptions, error) {
 		return opts, err
 	}
 	opts.Formats = formats
+	if f.shard != "" {
+		if opts.Shard, err = cards.ParseShard(f.shard); err != nil {
+			return opts, fmt.Errorf("%w: --%w", errUsage, err)
+		}
+	}
 	return opts, nil
 }
 
@@ -86,16 +95,16 @@ func runWarm(env *Env, args []string) error {
 	bar := newProgress(env.Stderr, f.every)
 	log := newLogger(&Env{Stderr: bar}, cfg)
 	logWebPBackend(&Env{Stdout: env.Stdout, Stderr: bar, Log: log})
-	srv, err := server.New(ctx, cfg, log)
+	w, closeAll, err := newWarm(ctx, cfg, log, opts)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	w, err := srv.NewWarm(opts)
-	if err != nil {
-		return err
+	defer closeAll()
+	shard := ""
+	if opts.Shard.Count > 1 {
+		shard = ", shard " + opts.Shard.String()
 	}
-	fmt.Fprintf(bar, "warming %s cards (%s) from %s into %s, %d at a time\n", opts.Layout, formatList(w.Formats()), opts.Source, w.Store(), w.Jobs())
+	fmt.Fprintf(bar, "warming %s cards (%s) from %s into %s%s, %d at a time, layouts from %s\n", opts.Layout, formatList(w.Formats()), opts.Source, w.Store(), shard, w.Jobs(), w.LayoutsFrom())
 	finished := make(chan struct{})
 	go onInterrupt(ctx, finished, stop, bar)
 	bar.start(w.Progress)
@@ -107,7 +116,7 @@ func runWarm(env *Env, args []string) error {
 
 // warmResult prints the summary and picks the exit status: 1 for any
 // failed card, an interruption or an error.
-func warmResult(env *Env, layout string, report *server.WarmReport, err error) error {
+func warmResult(env *Env, layout string, report *cards.WarmReport, err error) error {
 	if report != nil {
 		printWarmReport(env.Stdout, layout, report)
 	}
@@ -139,6 +148,37 @@ func onInterrupt(ctx context.Context, finished <-chan struct{}, stop func(), out
 // watching, preview or Slack alerts (the run reports its own failures,
 // and a dead link in a batch should not page anyone), and no demo
 // database when the cards come from a file.
+// newWarm builds the card pipeline, with no HTTP server, and the sources,
+// and prepares the run; closeAll releases them.
+func newWarm(ctx context.Context, cfg server.Config, log *slog.Logger, opts cards.WarmOptions) (*cards.Warm, func(), error) {
+	pcfg, err := cfg.Pipeline()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := cards.New(ctx, pcfg, cards.Options{Log: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	sources, err := server.OpenSources(cfg, p.Layouts())
+	if err != nil {
+		_ = p.Close(ctx)
+		return nil, nil, err
+	}
+	closeAll := func() {
+		for _, src := range sources {
+			_ = src.Close()
+		}
+		_ = p.Close(context.WithoutCancel(ctx))
+	}
+	opts.Sources = sources
+	w, err := p.NewWarm(opts)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return w, closeAll, nil
+}
+
 func warmConfig(cfg server.Config, src string) server.Config {
 	cfg.Watch, cfg.Preview, cfg.SlackWebhook = false, false, ""
 	if _, named := cfg.Sources[src]; !named && looksLikeFile(src) {
@@ -189,7 +229,7 @@ func formatList(fs []engine.Format) string {
 
 // printWarmReport writes the summary: what was rendered, skipped and
 // failed, the failures grouped by reason with a few examples each.
-func printWarmReport(w io.Writer, layout string, r *server.WarmReport) {
+func printWarmReport(w io.Writer, layout string, r *cards.WarmReport) {
 	secs := max(r.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(w, "warm %s: %d of %s cards in %s\n", layout, r.Done(), totalText(r.Total), r.Elapsed.Round(10*time.Millisecond))
 	fmt.Fprintf(w, "  rendered  %d  (%.1f cards/s)\n", r.Rendered, float64(r.Rendered)/secs)
@@ -259,7 +299,7 @@ func (p *progress) Write(b []byte) (int, error) {
 }
 
 // start shows snapshots of the run until finish.
-func (p *progress) start(snapshot func() server.WarmProgress) {
+func (p *progress) start(snapshot func() cards.WarmProgress) {
 	p.stop, p.done = make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(p.done)
@@ -282,7 +322,7 @@ func (p *progress) start(snapshot func() server.WarmProgress) {
 
 // finish stops the updates; on a terminal the bar stays, at its last
 // state, on a line of its own.
-func (p *progress) finish(last server.WarmProgress) {
+func (p *progress) finish(last cards.WarmProgress) {
 	close(p.stop)
 	<-p.done
 	if !p.tty {
@@ -295,7 +335,7 @@ func (p *progress) finish(last server.WarmProgress) {
 	p.line = ""
 }
 
-func (p *progress) show(s server.WarmProgress) {
+func (p *progress) show(s cards.WarmProgress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	status := statusText(s, p.rate.add(time.Now(), s))
@@ -308,7 +348,7 @@ func (p *progress) show(s server.WarmProgress) {
 }
 
 // statusText is "1234/2000 cards (61%), 45.2 cards/s, ETA 17s, 3 failed".
-func statusText(s server.WarmProgress, rate float64) string {
+func statusText(s cards.WarmProgress, rate float64) string {
 	var b strings.Builder
 	done := s.Done()
 	if s.Total >= 0 {
@@ -336,7 +376,7 @@ func percent(done, total int64) int64 {
 
 // barLine puts a bar before status when the total is known, within width
 // columns.
-func barLine(s server.WarmProgress, status string, width int) string {
+func barLine(s cards.WarmProgress, status string, width int) string {
 	room := width - len([]rune(status)) - 3
 	if s.Total < 0 || room < 10 {
 		return truncate(status, width)
@@ -368,7 +408,7 @@ type rateSample struct {
 // rateWindow is how far back the rate looks.
 const rateWindow = 10 * time.Second
 
-func (m *rateMeter) add(now time.Time, s server.WarmProgress) float64 {
+func (m *rateMeter) add(now time.Time, s cards.WarmProgress) float64 {
 	if len(m.samples) == 0 {
 		m.samples = append(m.samples, rateSample{now.Add(-s.Elapsed), 0}) // the run's start
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ogcard/ogcard/server"
+	"github.com/ogcard/ogcard/cards"
 )
 
 // warmFixture is a data folder holding photos/bg.jpg, a disk store, and
@@ -141,11 +141,11 @@ func TestWarmHelpListsFlagsAndSettings(t *testing.T) {
 }
 
 func TestWarmStatusLine(t *testing.T) {
-	s := server.WarmProgress{Total: 200, Rendered: 40, Skipped: 10, Failed: 2}
+	s := cards.WarmProgress{Total: 200, Rendered: 40, Skipped: 10, Failed: 2}
 	if got, want := statusText(s, 4), "52/200 cards (26%), 4.0 cards/s, ETA 37s, 2 failed"; got != want {
 		t.Errorf("statusText = %q; want %q", got, want)
 	}
-	if got, want := statusText(server.WarmProgress{Total: -1, Rendered: 5}, 0), "5 cards, 0.0 cards/s"; got != want {
+	if got, want := statusText(cards.WarmProgress{Total: -1, Rendered: 5}, 0), "5 cards, 0.0 cards/s"; got != want {
 		t.Errorf("statusText, total unknown = %q; want %q", got, want)
 	}
 	line := barLine(s, "status", 40)
@@ -162,10 +162,10 @@ func TestWarmStatusLine(t *testing.T) {
 func TestWarmRateIsRecent(t *testing.T) {
 	var m rateMeter
 	start := time.Now()
-	m.add(start.Add(time.Second), server.WarmProgress{Skipped: 1000, Elapsed: time.Second})
+	m.add(start.Add(time.Second), cards.WarmProgress{Skipped: 1000, Elapsed: time.Second})
 	var rate float64
 	for i := 2; i <= 30; i++ {
-		rate = m.add(start.Add(time.Duration(i)*time.Second), server.WarmProgress{Skipped: 1000, Rendered: int64(i-1) * 2, Elapsed: time.Duration(i) * time.Second})
+		rate = m.add(start.Add(time.Duration(i)*time.Second), cards.WarmProgress{Skipped: 1000, Rendered: int64(i-1) * 2, Elapsed: time.Duration(i) * time.Second})
 	}
 	if rate < 1.9 || rate > 2.1 {
 		t.Errorf("rate %.2f cards/s; want about 2, the recent rate", rate)
@@ -177,7 +177,7 @@ func TestWarmRateIsRecent(t *testing.T) {
 func TestWarmLogLinesGoAboveTheBar(t *testing.T) {
 	var out strings.Builder
 	p := &progress{out: &out, tty: true, width: 60}
-	p.show(server.WarmProgress{Total: 10, Rendered: 5, Elapsed: time.Second})
+	p.show(cards.WarmProgress{Total: 10, Rendered: 5, Elapsed: time.Second})
 	bar := p.line
 	fmt.Fprintln(p, "level=WARN msg=something")
 	if want := "\r\x1b[K" + bar + "\r\x1b[Klevel=WARN msg=something\n" + bar; out.String() != want {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/ogcard/ogcard/internal/pgtest"
+	"github.com/ogcard/ogcard/internal/testrig/pgtest"
 )
 
 // newPostgresDB makes an articles table in a fresh database and returns a

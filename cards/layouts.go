@@ -1,4 +1,4 @@
-package server
+package cards
 
 import (
 	"bytes"
@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -27,46 +29,66 @@ type LayoutStatus struct {
 	Problems []schema.Problem `json:"problems,omitempty"` // when !OK: every problem found
 }
 
-// layoutSet is an immutable set of compiled layouts. A reload builds a
+// Set is an immutable set of compiled layouts. A reload builds a
 // whole new set beside the live one and swaps one pointer, as Caddy swaps
 // its config: a request sees the old set or the new one, never a mix.
-type layoutSet struct {
+type Set struct {
 	templates map[string]*engine.Template // by name
 	byFile    map[string]*engine.Template // by file, for keeping the last good version
 	status    []LayoutStatus              // sorted by file
 	gen       int64
 }
 
-// layouts returns the live set.
-func (s *Server) layouts() *layoutSet { return s.live.Load() }
+// Template returns the layout served under name.
+func (set *Set) Template(name string) (*engine.Template, bool) {
+	t, ok := set.templates[name]
+	return t, ok
+}
 
-// layoutFS is where layouts and their assets are read from.
-func (s *Server) layoutFS() (fs.FS, string) {
-	if s.cfg.Layouts != "" {
-		return os.DirFS(s.cfg.Layouts), s.cfg.Layouts
+// ByFile returns the layout served from a file, maybe its last good
+// version.
+func (set *Set) ByFile(file string) *engine.Template { return set.byFile[file] }
+
+// Names lists the layouts served, sorted.
+func (set *Set) Names() []string { return slices.Sorted(maps.Keys(set.templates)) }
+
+// Status is every layout file's state, sorted by file. It must not be
+// modified.
+func (set *Set) Status() []LayoutStatus { return set.status }
+
+// Generation counts reloads: 1 for the set loaded at start.
+func (set *Set) Generation() int64 { return set.gen }
+
+// Layouts returns the live set.
+func (p *Pipeline) Layouts() *Set { return p.live.Load() }
+
+// LayoutFS is where layouts and their assets are read from.
+func (p *Pipeline) LayoutFS() (fs.FS, string) {
+	if p.cfg.Layouts != "" {
+		return os.DirFS(p.cfg.Layouts), p.cfg.Layouts
 	}
 	return layouts.FS, "built-in layouts"
 }
 
 // fileName is the name a layout file is reported under.
-func (s *Server) fileName(f string) string {
-	if s.cfg.Layouts != "" {
-		return filepath.Join(s.cfg.Layouts, f)
+func (p *Pipeline) fileName(f string) string {
+	if p.cfg.Layouts != "" {
+		return filepath.Join(p.cfg.Layouts, f)
 	}
 	return f
 }
 
 // buildSet compiles every layout file. A file that fails keeps its last
 // good version from prev, if any; a new file that fails is not served.
-func (s *Server) buildSet(prev *layoutSet) (*layoutSet, error) {
-	fsys, where := s.layoutFS()
+func (p *Pipeline) buildSet(prev *Set) (*Set, error) {
+	fsys, where := p.LayoutFS()
 	files, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, err
 	}
-	next := &layoutSet{templates: map[string]*engine.Template{}, byFile: map[string]*engine.Template{}}
+	next := &Set{templates: map[string]*engine.Template{}, byFile: map[string]*engine.Template{}}
 	for _, f := range files {
-		next.add(s.compileFile(fsys, f, prev))
+		next.add(p.compileFile(fsys, f, prev))
 	}
 	if prev == nil && len(next.templates) == 0 {
 		return nil, fmt.Errorf("no valid layout in %s", where)
@@ -86,8 +108,8 @@ type compiled struct {
 	status LayoutStatus
 }
 
-func (s *Server) compileFile(fsys fs.FS, f string, prev *layoutSet) compiled {
-	name := s.fileName(f)
+func (p *Pipeline) compileFile(fsys fs.FS, f string, prev *Set) compiled {
+	name := p.fileName(f)
 	st := LayoutStatus{File: name}
 	data, err := fs.ReadFile(fsys, f)
 	var t *engine.Template
@@ -110,7 +132,7 @@ func (s *Server) compileFile(fsys fs.FS, f string, prev *layoutSet) compiled {
 	return compiled{name, t, st}
 }
 
-func (set *layoutSet) add(c compiled) {
+func (set *Set) add(c compiled) {
 	if c.t != nil {
 		if other, dup := set.templates[c.t.Name]; dup {
 			c.status.OK, c.status.Serving = false, false
@@ -128,7 +150,7 @@ func (set *layoutSet) add(c compiled) {
 // sameAs reports whether two sets serve the same layouts with the same
 // statuses: an event that changed nothing (an editor touching a file)
 // is not a reload.
-func (set *layoutSet) sameAs(other *layoutSet) bool {
+func (set *Set) sameAs(other *Set) bool {
 	if len(set.status) != len(other.status) || len(set.templates) != len(other.templates) {
 		return false
 	}
@@ -145,50 +167,60 @@ func (set *layoutSet) sameAs(other *layoutSet) bool {
 	return true
 }
 
-// reload rebuilds the layout set and swaps it in if anything changed.
-func (s *Server) reload() {
-	prev := s.layouts()
-	next, err := s.buildSet(prev)
+// Reload rebuilds the layout set and swaps it in if anything changed; a
+// file with problems keeps its last good version. The watcher calls it.
+func (p *Pipeline) Reload() {
+	prev := p.Layouts()
+	next, err := p.buildSet(prev)
 	if err != nil {
-		s.metrics.reloads.WithLabelValues("error").Inc()
-		s.log.Error("layout reload failed; the previous layouts keep serving", "err", err)
+		p.metrics.reloads.WithLabelValues("error").Inc()
+		p.log.Error("layout reload failed; the previous layouts keep serving", "err", err)
 		return
 	}
 	if next.sameAs(prev) {
 		return
 	}
-	s.live.Store(next)
+	p.live.Store(next)
 	result := "ok"
 	for _, st := range next.status {
 		if !st.OK {
 			result = "error"
-			s.log.Error("layout has problems; its last good version keeps serving", "file", st.File, "serving", st.Serving, "problems", schema.Problems(st.Problems).Error())
+			p.log.Error("layout has problems; its last good version keeps serving", "file", st.File, "serving", st.Serving, "problems", schema.Problems(st.Problems).Error())
 		}
 	}
-	s.metrics.reloads.WithLabelValues(result).Inc()
-	s.log.Info("layouts reloaded", "generation", next.gen, "layouts", len(next.templates))
-	s.notify(next.gen)
+	p.metrics.reloads.WithLabelValues(result).Inc()
+	added, changed, removed := prev.diff(next)
+	p.log.Info("layouts reloaded", "generation", next.gen, "layouts", len(next.templates),
+		"added", strings.Join(added, ","), "changed", strings.Join(changed, ","), "removed", strings.Join(removed, ","))
+	p.notify(next.gen)
 }
 
-// subscribe returns a channel that receives the generation after every
+// Subscribe returns a channel that receives the generation after every
 // reload. The channel is buffered and a slow reader misses generations
 // rather than blocking the reloader.
-func (s *Server) subscribe() (<-chan int64, func()) {
+func (p *Pipeline) Subscribe() (<-chan int64, func()) {
 	ch := make(chan int64, 1)
-	s.subsMu.Lock()
-	s.subs[ch] = struct{}{}
-	s.subsMu.Unlock()
+	p.subsMu.Lock()
+	p.subs[ch] = struct{}{}
+	p.subsMu.Unlock()
 	return ch, func() {
-		s.subsMu.Lock()
-		delete(s.subs, ch)
-		s.subsMu.Unlock()
+		p.subsMu.Lock()
+		delete(p.subs, ch)
+		p.subsMu.Unlock()
 	}
 }
 
-func (s *Server) notify(gen int64) {
-	s.subsMu.Lock()
-	defer s.subsMu.Unlock()
-	for ch := range s.subs {
+// Subscribers is how many reload subscriptions are open.
+func (p *Pipeline) Subscribers() int {
+	p.subsMu.Lock()
+	defer p.subsMu.Unlock()
+	return len(p.subs)
+}
+
+func (p *Pipeline) notify(gen int64) {
+	p.subsMu.Lock()
+	defer p.subsMu.Unlock()
+	for ch := range p.subs {
 		select {
 		case ch <- gen:
 		default: // the reader has an undelivered generation: it will reload anyway
@@ -196,20 +228,20 @@ func (s *Server) notify(gen int64) {
 	}
 }
 
-// reloadDebounce is how long the watcher waits after the last file event
+// ReloadDebounce is how long the watcher waits after the last file event
 // before reloading: an editor's save is several events (write a temp
 // file, rename it over the old one, chmod), and a batch reloads once.
-const reloadDebounce = 150 * time.Millisecond
+const ReloadDebounce = 150 * time.Millisecond
 
 // watch reloads the layouts whenever a file in the layout folder or its
 // subfolders (assets, fonts) changes, until ctx ends. Errors from the
 // watcher are logged and it goes on: it never stops after a bad file.
-func (s *Server) watch(ctx context.Context) error {
+func (p *Pipeline) watch(ctx context.Context) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
 	}
-	if err := addTree(w, s.cfg.Layouts); err != nil {
+	if err := addTree(w, p.cfg.Layouts); err != nil {
 		w.Close()
 		return err
 	}
@@ -229,15 +261,15 @@ func (s *Server) watch(ctx context.Context) error {
 						_ = addTree(w, ev.Name) // a new assets folder
 					}
 				}
-				timer = time.After(reloadDebounce)
+				timer = time.After(ReloadDebounce)
 			case err, ok := <-w.Errors:
 				if !ok {
 					return
 				}
-				s.log.Warn("layout watcher", "err", err)
+				p.log.Warn("layout watcher", "err", err)
 			case <-timer:
 				timer = nil
-				s.reload()
+				p.Reload()
 			}
 		}
 	}()
@@ -254,29 +286,34 @@ func addTree(w *fsnotify.Watcher, dir string) error {
 	})
 }
 
-// layoutSource returns the bytes of a layout file the server knows.
-func (s *Server) layoutSource(file string) ([]byte, error) {
-	if !s.knownFile(file) {
-		return nil, notFound("no layout file %q", file)
+// LayoutSource returns the bytes of a layout file the server knows.
+func (p *Pipeline) LayoutSource(file string) ([]byte, error) {
+	if !p.knownFile(file) {
+		return nil, fmt.Errorf("%w: no layout file %q", ErrUnknownFile, file)
 	}
-	fsys, _ := s.layoutFS()
+	fsys, _ := p.LayoutFS()
 	return fs.ReadFile(fsys, filepath.Base(file))
 }
 
-// errSaveOff is returned when saving layouts from the preview is not allowed.
-var errSaveOff = errors.New("saving layouts is off: start ogcard with --preview-save and --layouts")
+// ErrSaveOff is returned by SaveLayout when the layouts are the built-in
+// ones, which cannot be written.
+var ErrSaveOff = errors.New("saving layouts is off: start ogcard with --preview-save and --layouts")
 
-// saveLayout writes a known layout file atomically (a temp file renamed
-// over it), when the configuration allows writes; the watcher reloads it.
-func (s *Server) saveLayout(file string, data []byte) error {
-	if !s.cfg.PreviewSave || s.cfg.Layouts == "" {
-		return errSaveOff
+// ErrUnknownFile is returned for a layout file the pipeline does not know.
+var ErrUnknownFile = errors.New("unknown layout file")
+
+// SaveLayout writes a known layout file atomically (a temp file renamed
+// over it); the watcher reloads it. Whether a caller may save is the
+// caller's decision (the server's --preview-save).
+func (p *Pipeline) SaveLayout(file string, data []byte) error {
+	if p.cfg.Layouts == "" {
+		return ErrSaveOff
 	}
-	if !s.knownFile(file) {
-		return notFound("no layout file %q", file)
+	if !p.knownFile(file) {
+		return fmt.Errorf("%w: no layout file %q", ErrUnknownFile, file)
 	}
-	path := filepath.Join(s.cfg.Layouts, filepath.Base(file))
-	tmp, err := os.CreateTemp(s.cfg.Layouts, ".ogcard-save-*")
+	path := filepath.Join(p.cfg.Layouts, filepath.Base(file))
+	tmp, err := os.CreateTemp(p.cfg.Layouts, ".ogcard-save-*")
 	if err != nil {
 		return err
 	}
@@ -291,18 +328,38 @@ func (s *Server) saveLayout(file string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// compileLayout compiles a layout document with the layout folder's
+// CompileLayout compiles a layout document with the layout folder's
 // assets, as a reload would, without serving it.
-func (s *Server) compileLayout(file string, data []byte) (*engine.Template, error) {
-	fsys, _ := s.layoutFS()
+func (p *Pipeline) CompileLayout(file string, data []byte) (*engine.Template, error) {
+	fsys, _ := p.LayoutFS()
 	return engine.Compile(file, bytes.Clone(data), &engine.CompileOptions{Assets: fsys})
 }
 
-func (s *Server) knownFile(file string) bool {
-	for _, st := range s.layouts().status {
+func (p *Pipeline) knownFile(file string) bool {
+	for _, st := range p.Layouts().status {
 		if st.File == file {
 			return true
 		}
 	}
 	return false
+}
+
+// diff names the layouts next serves that set did not (added), serves in
+// another version (changed), and no longer serves (removed).
+func (set *Set) diff(next *Set) (added, changed, removed []string) {
+	for _, name := range next.Names() {
+		old, ok := set.templates[name]
+		switch {
+		case !ok:
+			added = append(added, name)
+		case old.Hash != next.templates[name].Hash:
+			changed = append(changed, name)
+		}
+	}
+	for _, name := range set.Names() {
+		if _, ok := next.templates[name]; !ok {
+			removed = append(removed, name)
+		}
+	}
+	return added, changed, removed
 }

@@ -1,12 +1,17 @@
 package storage
 
 import (
+	"strconv"
+
 	"context"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	gcaws "gocloud.dev/aws"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
@@ -32,6 +37,9 @@ func Open(ctx context.Context, url string) (*blob.Bucket, error) {
 	u, err := parseURL(url)
 	if err != nil {
 		return nil, err
+	}
+	if strings.HasPrefix(u, s3blob.Scheme+"://") {
+		return openS3(ctx, u)
 	}
 	b, err := blob.OpenBucket(ctx, u)
 	if err != nil {
@@ -91,4 +99,55 @@ func fileURL(u *url.URL) (string, error) {
 	}
 	out := url.URL{Scheme: fileblob.Scheme, Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return out.String(), nil
+}
+
+// s3MaxAttempts bounds the AWS SDK's tries per call. Its default (3,
+// with back-off) let a refused connection hold a request until its
+// deadline; one retry rides out a dropped connection, and the card
+// pipeline's circuit breaker handles an outage.
+const s3MaxAttempts = 2
+
+// openS3 opens an s3:// URL as s3blob's URL opener does, with the SDK's
+// retries bounded: the opener takes no client options, so the few lines
+// that build its client are repeated here. The parameters are s3blob's:
+// use_path_style (or s3ForcePathStyle), disable_https, accelerate, and
+// those of gocloud.dev/aws.V2ConfigFromURLParams (region, endpoint,
+// profile, ...).
+func openS3(ctx context.Context, raw string) (*blob.Bucket, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	q := u.Query()
+	opts := []func(*s3.Options){func(o *s3.Options) { o.RetryMaxAttempts = s3MaxAttempts }}
+	for _, key := range []string{"use_path_style", "s3ForcePathStyle", "disable_https", "accelerate"} {
+		v := q.Get(key)
+		if v == "" {
+			continue
+		}
+		q.Del(key)
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %s: %w", key, err)
+		}
+		opts = append(opts, func(o *s3.Options) {
+			switch key {
+			case "disable_https":
+				o.EndpointOptions.DisableHTTPS = on
+			case "accelerate":
+				o.UseAccelerate = on
+			default:
+				o.UsePathStyle = on
+			}
+		})
+	}
+	cfg, err := gcaws.V2ConfigFromURLParams(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", u.Redacted(), err)
+	}
+	b, err := s3blob.OpenBucket(ctx, s3.NewFromConfig(cfg, opts...), u.Host, &s3blob.Options{RequestChecksumCalculation: cfg.RequestChecksumCalculation})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return b, nil
 }

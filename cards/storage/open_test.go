@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ogcard/ogcard/internal/s3test"
+	"github.com/ogcard/ogcard/internal/testrig/s3test"
 )
 
 // TestOpenRelativeFile checks that relative file URLs land under the

@@ -1,4 +1,4 @@
-package server
+package cards
 
 import (
 	"hash/maphash"

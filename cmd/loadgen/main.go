@@ -2,8 +2,8 @@
 // server and reports requests per second and latency percentiles. It is
 // how the closing notes' load figures are measured:
 //
-//	go run ./internal/cmd/loadgen -url http://127.0.0.1:8080/api/v1/og/news/budget-2025.webp -c 16 -d 10s
-//	go run ./internal/cmd/loadgen -urls urls.txt -c 4 -n 200     # one URL per line, each used once in turn
+//	go run ./cmd/loadgen -url http://127.0.0.1:8080/api/v1/og/news/budget-2025.webp -c 16 -d 10s
+//	go run ./cmd/loadgen -urls urls.txt -c 4 -n 200     # one URL per line, each used once in turn
 //
 // It refuses targets other than loopback: load tests stay on this machine.
 //

@@ -1,4 +1,4 @@
-package server
+package cards
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/ogcard/ogcard/engine"
-	"github.com/ogcard/ogcard/server/telemetry"
+	"github.com/ogcard/ogcard/internal/lru"
+	"github.com/ogcard/ogcard/internal/telemetry"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -19,7 +20,7 @@ type photoCache struct {
 	next    engine.ImageLoader
 	failed  func(error)         // told of every failed load (metrics, alerts)
 	fetched func(time.Duration) // told how long every load took
-	cache   *lru[image.Image]
+	cache   *lru.Cache[string, image.Image]
 	ttl     time.Duration
 	flight  singleflight.Group
 }
@@ -27,7 +28,7 @@ type photoCache struct {
 var _ engine.ImageLoader = (*photoCache)(nil)
 
 func newPhotoCache(next engine.ImageLoader, maxBytes int64, ttl time.Duration, failed func(error), fetched func(time.Duration)) *photoCache {
-	return &photoCache{next: next, cache: newLRU[image.Image](maxBytes), ttl: ttl, failed: failed, fetched: fetched}
+	return &photoCache{next: next, cache: lru.New[string, image.Image](maxBytes), ttl: ttl, failed: failed, fetched: fetched}
 }
 
 // LoadImage returns the decoded picture for ref, loading it once however
@@ -39,7 +40,7 @@ func (p *photoCache) LoadImage(ctx context.Context, ref string, hint engine.Deco
 	if hint != (engine.DecodeHint{}) {
 		key = ref + "\x00" + strconv.Itoa(hint.Width) + "x" + strconv.Itoa(hint.Height) + hint.Fit
 	}
-	if img, ok := p.cache.get(key); ok {
+	if img, ok := p.cache.Get(key); ok {
 		return img, nil
 	}
 	ctx, span := telemetry.Tracer().Start(ctx, "fetch")
@@ -53,7 +54,7 @@ func (p *photoCache) LoadImage(ctx context.Context, ref string, hint engine.Deco
 			return nil, err // failures are not cached: the fallback card is short-lived anyway
 		}
 		b := img.Bounds()
-		p.cache.put(key, img, int64(b.Dx())*int64(b.Dy())*4, p.ttl)
+		p.cache.Put(key, img, int64(b.Dx())*int64(b.Dy())*4, p.ttl)
 		return img, nil
 	})
 	if err != nil {

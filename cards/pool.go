@@ -1,4 +1,4 @@
-package server
+package cards
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// errBusy is returned when no render worker frees up within the queue
+// ErrBusy is returned when no render worker frees up within the queue
 // wait: the server answers 503 with Retry-After rather than queueing
 // without bound.
-var errBusy = errors.New("all render workers are busy")
+var ErrBusy = errors.New("all render workers are busy")
 
 // pool bounds the renders running at once. Cache hits never enter it.
 type pool struct {
@@ -38,7 +38,7 @@ func (p *pool) acquire(ctx context.Context) (release func(), err error) {
 	case p.slots <- struct{}{}:
 		return p.release, nil
 	case <-t.C:
-		return nil, errBusy
+		return nil, ErrBusy
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

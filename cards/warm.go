@@ -1,4 +1,4 @@
-package server
+package cards
 
 import (
 	"cmp"
@@ -18,9 +18,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ogcard/ogcard/cards/fetch"
+	"github.com/ogcard/ogcard/cards/storage"
 	"github.com/ogcard/ogcard/engine"
-	"github.com/ogcard/ogcard/internal/fetch"
-	"github.com/ogcard/ogcard/server/source"
+	"github.com/ogcard/ogcard/source"
 )
 
 // WarmOptions says what a warm run pre-renders.
@@ -37,6 +38,11 @@ type WarmOptions struct {
 	Formats []engine.Format
 	// Jobs is how many cards are drawn at once; below 1, GOMAXPROCS.
 	Jobs int
+	// Sources are the configured data sources, by name.
+	Sources map[string]source.Source
+	// Shard, when it has a Count above 1, warms only this shard's part of
+	// the cards, so that several machines warm one site together.
+	Shard Shard
 }
 
 // WarmProgress is a snapshot of a warm run. Its counts are of cards, one
@@ -46,11 +52,13 @@ type WarmProgress struct {
 	Rendered int64 // drawn and stored by this run
 	Skipped  int64 // already in the store
 	Failed   int64
-	Elapsed  time.Duration
+	// Elsewhere are the cards of other shards, left to their runs.
+	Elsewhere int64
+	Elapsed   time.Duration
 }
 
 // Done is how many cards are dealt with, one way or another.
-func (p WarmProgress) Done() int64 { return p.Rendered + p.Skipped + p.Failed }
+func (p WarmProgress) Done() int64 { return p.Rendered + p.Skipped + p.Failed + p.Elsewhere }
 
 // WarmReport is what a warm run did.
 type WarmReport struct {
@@ -91,41 +99,39 @@ var errStoreDown = errors.New("the card store failed for every one of the last c
 // same data, so that the server answers them from the store. Progress
 // may be read from any goroutine while Run runs.
 type Warm struct {
-	s     *Server
+	p     *Pipeline
 	t     *engine.Template
 	outs  []engine.Output
 	feed  feed
 	jobs  int
 	store string
+	shard Shard
 
-	start                     atomic.Pointer[time.Time] // nil until Run starts
-	total                     atomic.Int64              // -1 until counted
-	rendered, skipped, failed atomic.Int64
-	storeFailures             atomic.Int64 // in a row
-	stop                      context.CancelCauseFunc
+	start                                atomic.Pointer[time.Time] // nil until Run starts
+	total                                atomic.Int64              // -1 until counted
+	rendered, skipped, failed, elsewhere atomic.Int64
+	storeFailures                        atomic.Int64 // in a row
+	stop                                 context.CancelCauseFunc
 
 	mu       sync.Mutex
 	failures map[string]*WarmFailure // by reason
 }
 
 // NewWarm checks opts and prepares a run; it reads nothing yet.
-func (s *Server) NewWarm(opts WarmOptions) (*Warm, error) {
-	t, err := s.warmLayout(opts.Layout)
+func (p *Pipeline) NewWarm(opts WarmOptions) (*Warm, error) {
+	t, err := p.warmLayout(opts.Layout)
 	if err != nil {
 		return nil, err
 	}
-	store, err := s.cfg.storeURL()
+	store := p.cfg.StoreURL
+	if u, err := url.Parse(store); p.store == nil || (err == nil && u.Scheme == "mem") {
+		return nil, fmt.Errorf("the card store is %q, this process's memory: nothing to warm into; set --cache-url to the store ogcard serve uses (file:// or s3://)", store)
+	}
+	f, err := warmFeed(opts.Source, opts.Sources, t)
 	if err != nil {
 		return nil, err
 	}
-	if u, err := url.Parse(store); err == nil && u.Scheme == "mem" {
-		return nil, fmt.Errorf("the card store is %s, this process's memory: nothing to warm into; set --cache-url to the store ogcard serve uses (file:// or s3://)", store)
-	}
-	f, err := s.warmFeed(opts.Source, t)
-	if err != nil {
-		return nil, err
-	}
-	w := &Warm{s: s, t: t, feed: f, jobs: opts.Jobs, store: store, failures: map[string]*WarmFailure{}}
+	w := &Warm{p: p, t: t, feed: f, jobs: opts.Jobs, store: store, shard: opts.Shard, failures: map[string]*WarmFailure{}}
 	if w.jobs < 1 {
 		w.jobs = runtime.GOMAXPROCS(0)
 	}
@@ -136,13 +142,13 @@ func (s *Server) NewWarm(opts WarmOptions) (*Warm, error) {
 
 // warmLayout finds the layout to warm, naming the others when it is not
 // one.
-func (s *Server) warmLayout(name string) (*engine.Template, error) {
-	set := s.layouts()
-	if t, ok := set.templates[name]; ok {
+func (p *Pipeline) warmLayout(name string) (*engine.Template, error) {
+	set := p.Layouts()
+	if t, ok := set.Template(name); ok {
 		return t, nil
 	}
-	names := slices.Sorted(maps.Keys(set.templates))
-	return nil, fmt.Errorf("no layout %q is served (layouts: %s)", name, strings.Join(names, ", "))
+	_, where := p.LayoutFS()
+	return nil, fmt.Errorf("no layout %q in %s (layouts: %s)", name, where, strings.Join(set.Names(), ", "))
 }
 
 // warmOutputs is the layout's output in each format asked for, once
@@ -164,11 +170,11 @@ func warmOutputs(t *engine.Template, formats []engine.Format) []engine.Output {
 
 // warmFeed picks what lists the cards: the configured source of that
 // name, or else the JSONL file at that path.
-func (s *Server) warmFeed(name string, t *engine.Template) (feed, error) {
+func warmFeed(name string, sources map[string]source.Source, t *engine.Template) (feed, error) {
 	if name == "" {
 		return nil, errors.New("no source: name a configured source or a JSONL file")
 	}
-	if src, ok := s.sources[name]; ok {
+	if src, ok := sources[name]; ok {
 		lister, ok := src.(source.Lister)
 		if !ok {
 			return nil, fmt.Errorf("source %q cannot list its cards (an HTTP API has no listing): warm from a JSONL file of their data instead", name)
@@ -178,7 +184,7 @@ func (s *Server) warmFeed(name string, t *engine.Template) (feed, error) {
 	st, err := os.Stat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("no source is named %q (sources: %s) and there is no such JSONL file", name, s.sourceNames())
+		return nil, fmt.Errorf("no source is named %q (sources: %s) and there is no such JSONL file", name, sourceNames(sources))
 	case err != nil:
 		return nil, fmt.Errorf("JSONL file: %w", err)
 	case st.IsDir():
@@ -187,20 +193,22 @@ func (s *Server) warmFeed(name string, t *engine.Template) (feed, error) {
 	return &jsonlFeed{path: name}, nil
 }
 
-func (s *Server) sourceNames() string {
-	names := make([]string, 0, len(s.sources))
-	for n := range s.sources {
-		names = append(names, n)
-	}
-	if len(names) == 0 {
+func sourceNames(sources map[string]source.Source) string {
+	if len(sources) == 0 {
 		return "none"
 	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
+	return strings.Join(slices.Sorted(maps.Keys(sources)), ", ")
 }
 
 // Store is the URL of the store the run fills.
 func (w *Warm) Store() string { return w.store }
+
+// LayoutsFrom says where the layouts come from: a folder, or the
+// built-in layouts.
+func (w *Warm) LayoutsFrom() string {
+	_, where := w.p.LayoutFS()
+	return where
+}
 
 // Formats are the formats every card is warmed in.
 func (w *Warm) Formats() []engine.Format {
@@ -218,7 +226,7 @@ func (w *Warm) Jobs() int { return w.jobs }
 func (w *Warm) Progress() WarmProgress {
 	p := WarmProgress{
 		Total: w.total.Load(), Rendered: w.rendered.Load(),
-		Skipped: w.skipped.Load(), Failed: w.failed.Load(),
+		Skipped: w.skipped.Load(), Failed: w.failed.Load(), Elsewhere: w.elsewhere.Load(),
 	}
 	if start := w.start.Load(); start != nil {
 		p.Elapsed = time.Since(*start)
@@ -300,7 +308,7 @@ func (w *Warm) finish(ctx, intake context.Context, feedErr error) (*WarmReport, 
 func (w *Warm) probe(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	if _, err := w.s.store.Exists(ctx, "warm-probe"); err != nil {
+	if _, err := w.p.store.st.Exists(ctx, "warm-probe"); err != nil {
 		return fmt.Errorf("card store %s: %w", w.store, err)
 	}
 	return nil
@@ -314,7 +322,7 @@ func (w *Warm) count(ctx context.Context) <-chan struct{} {
 		defer close(done)
 		n, err := w.feed.count(ctx)
 		if err != nil {
-			w.s.log.Debug("warm: total unknown", "err", err)
+			w.p.log.Debug("warm: total unknown", "err", err)
 			return
 		}
 		w.total.Store(n * int64(len(w.outs)))
@@ -334,14 +342,18 @@ func (w *Warm) warmOne(ctx context.Context, it item) {
 		w.failData(len(w.outs), it.label, err)
 		return
 	}
+	if !w.shard.Owns(keys[0]) {
+		w.elsewhere.Add(int64(len(keys)))
+		return
+	}
 	missing := w.missing(ctx, it.label, keys)
 	if len(missing) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, w.s.cfg.RenderTimeout)
+	ctx, cancel := context.WithTimeout(ctx, w.p.cfg.RenderTimeout)
 	defer cancel()
-	photos := &recordingLoader{next: w.s.photos}
-	img, info, err := w.s.drawCard(ctx, w.t, it.data, photos)
+	photos := &recordingLoader{next: w.p.photos}
+	img, info, err := w.p.draw(ctx, w.t, it.data, photos)
 	if img != nil {
 		defer engine.Recycle(img) // after every format is encoded
 	}
@@ -382,7 +394,7 @@ func (w *Warm) missing(ctx context.Context, label string, keys []string) []int {
 	var missing []int
 	for i, key := range keys {
 		sctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
-		ok, err := w.s.store.Exists(sctx, key)
+		ok, err := w.p.store.st.Exists(sctx, key)
 		cancel()
 		switch {
 		case err != nil:
@@ -398,12 +410,15 @@ func (w *Warm) missing(ctx context.Context, label string, keys []string) []int {
 
 // encodeAndStore encodes a drawn card in one format and stores it.
 func (w *Warm) encodeAndStore(ctx context.Context, label, key string, img *image.RGBA, info *engine.RenderInfo, out engine.Output) {
-	c, err := w.s.encodeCard(ctx, w.t, img, info, out)
+	c, err := w.p.encode(ctx, w.t, img, info, out)
 	if err != nil {
 		w.fail(1, "encode failed ("+string(out.Format)+")", label+": "+err.Error())
 		return
 	}
-	if err := w.s.storeCard(ctx, key, c); err != nil {
+	meta := storage.Meta{ContentType: c.ContentType, CacheControl: c.CacheControl}
+	sctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
+	defer cancel()
+	if err := w.p.store.st.Put(sctx, key, c.Data, meta); err != nil {
 		w.storeFailed("card store write failed", label, err)
 		return
 	}

@@ -11,7 +11,7 @@ import (
 
 	"gocloud.dev/blob"
 
-	"github.com/ogcard/ogcard/internal/s3test"
+	"github.com/ogcard/ogcard/internal/testrig/s3test"
 )
 
 // backend names a kind of bucket. setup runs once in the backend's

@@ -1,7 +1,7 @@
 // Command warmdata writes JSONL data for distinct news cards to stdout,
 // to measure `ogcard warm`:
 //
-//	go run ./internal/cmd/warmdata -n 2000 > /tmp/w.jsonl
+//	go run ./cmd/warmdata -n 2000 > /tmp/w.jsonl
 //	go run . warm --layout news --source /tmp/w.jsonl --cache-url file:///tmp/warmstore --data-dir .
 //
 // Every line is a different card (its title carries the line's number),

@@ -33,8 +33,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -140,6 +142,38 @@ func (s *Server) Stop() {
 		<-s.exited
 	})
 }
+
+// Restart starts the server again after Stop, on the same port and
+// folder, so the URL and every stored object stay valid: a store that
+// comes back after an outage.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	bin, err := lookBinary()
+	if err != nil {
+		t.Fatalf("s3test: %v", err)
+	}
+	u, err := url.Parse(s.Endpoint)
+	if err != nil {
+		t.Fatalf("s3test: %v", err)
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		t.Fatalf("s3test: %v", err)
+	}
+	s.Stop()
+	s.stopOnce = sync.Once{}
+	if err := s.run(bin, port); err != nil {
+		t.Fatalf("s3test: restart: %v", err)
+	}
+}
+
+// Freeze suspends the server (SIGSTOP): the kernel still accepts
+// connections, but nothing answers, as with a hung or overloaded store.
+// Thaw resumes it. A frozen server is thawed before Stop kills it.
+func (s *Server) Freeze() { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server.
+func (s *Server) Thaw() { _ = s.cmd.Process.Signal(syscall.SIGCONT) }
 
 // launch starts the process on a free port and waits until it answers.
 // A port taken between choosing and binding it makes versitygw exit at
