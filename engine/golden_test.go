@@ -11,10 +11,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ogcard/ogcard/cards/fetch"
 	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/engine/internal/imagetest"
 	"github.com/ogcard/ogcard/fonts"
-	"github.com/ogcard/ogcard/cards/fetch"
 )
 
 // root is the repository root, seen from this package's folder.

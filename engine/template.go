@@ -77,12 +77,12 @@ type RenderOptions struct {
 // fallbacks or missing glyphs should be cached only briefly: the picture
 // may come back, and another replica may have the font.
 type RenderInfo struct {
-	Fallbacks []Fallback  // image layers that drew their fallback
-	Warnings  []string    // things a designer should know (missing glyphs)
+	Fallbacks []Fallback // image layers that drew their fallback
+	Warnings  []string   // things a designer should know (missing glyphs)
 	// MissingGlyphs is set when some text had a character no font of
 	// its stack could draw (drawn as an empty box).
 	MissingGlyphs bool
-	Layers    []LayerInfo // what each drawn layer covered, for the preview's debug view
+	Layers        []LayerInfo // what each drawn layer covered, for the preview's debug view
 }
 
 // LayerInfo describes one drawn layer.
