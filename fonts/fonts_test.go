@@ -20,8 +20,16 @@ func TestDefaultRegistry(t *testing.T) {
 		{"Noto Sans", 400, false, "Noto Sans 400"},
 		{"noto sans", 700, false, "Noto Sans 700"},
 		{"Noto Sans", 700, true, "Noto Sans 700 italic"},
-		{"Noto Sans", 600, false, "Noto Sans 700"}, // nearest, heavier on a tie-ish
-		{"Noto Sans", 300, false, "Noto Sans 400"},
+		{"Noto Sans", 300, false, "Noto Sans 300"},
+		{"Noto Sans", 500, false, "Noto Sans 500"},
+		{"Noto Sans", 600, false, "Noto Sans 600"},
+		{"Noto Sans", 800, false, "Noto Sans 800"},
+		{"Noto Sans", 900, false, "Noto Sans 800"}, // no 900: the nearest lighter
+		{"Noto Sans", 100, false, "Noto Sans 300"}, // no 100: the nearest heavier
+		{"Noto Sans", 300, true, "Noto Sans 400 italic"},
+		{"Noto Serif", 300, false, "Noto Serif 400"},
+		{"Noto Serif", 500, false, "Noto Serif 400"}, // CSS: 500 looks lighter before heavier
+		{"Noto Serif", 600, false, "Noto Serif 700"},
 		{"Noto Serif", 900, false, "Noto Serif 700"},
 		{"Noto Serif", 400, true, "Noto Serif 400"}, // no italic shipped: upright
 	}
@@ -115,5 +123,24 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	}
 	if lazy < 20 {
 		t.Errorf("%d script fonts load lazily, want every script font", lazy)
+	}
+}
+
+// TestWeightScoreFollowsCSS checks the order CSS Fonts 4 gives for a
+// family that has every weight from 100 to 900.
+func TestWeightScoreFollowsCSS(t *testing.T) {
+	cases := map[int][]int{
+		300: {300, 200, 100, 400, 500, 600, 700, 800, 900},
+		400: {400, 500, 300, 200, 100, 600, 700, 800, 900},
+		450: {500, 400, 300, 200, 100, 600, 700, 800, 900},
+		500: {500, 400, 300, 200, 100, 600, 700, 800, 900},
+		600: {600, 700, 800, 900, 500, 400, 300, 200, 100},
+	}
+	for want, order := range cases {
+		for i := 1; i < len(order); i++ {
+			if weightScore(want, order[i-1]) >= weightScore(want, order[i]) {
+				t.Errorf("weight %d: %d should rank before %d", want, order[i-1], order[i])
+			}
+		}
 	}
 }
