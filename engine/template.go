@@ -13,7 +13,7 @@ import (
 
 // Version changes whenever the engine would draw the same layout and data
 // differently; it is part of every cache key.
-const Version = "ogcard-engine/1"
+const Version = "ogcard-engine/2" // 2: weights 300, 500, 600 and 800 of Noto Sans are their own faces
 
 // Template is a compiled layout: immutable, and safe for concurrent use by
 // any number of renders. Build one with [Compile] or [LoadFile].
