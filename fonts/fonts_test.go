@@ -94,7 +94,8 @@ func TestArabicDoesNotPanic(t *testing.T) {
 	}
 }
 
-// The script fonts are registered from their file names and parsed on
+// The script fonts and the extra weights are registered from their file
+// names and parsed on
 // first use: the names must be the fonts' own, or a layout naming the
 // family would find nothing.
 func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
@@ -104,7 +105,7 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	}
 	lazy := 0
 	for _, e := range entries {
-		f := lazyScriptFont(e.Name())
+		f := lazyEmbeddedFont(e.Name())
 		if f == nil {
 			continue
 		}
@@ -121,8 +122,8 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 			t.Errorf("%s: registered as %s, the font says %s", e.Name(), f, parsed)
 		}
 	}
-	if lazy < 20 {
-		t.Errorf("%d script fonts load lazily, want every script font", lazy)
+	if lazy < 24 {
+		t.Errorf("%d fonts load lazily, want every script font and the four extra weights", lazy)
 	}
 }
 
