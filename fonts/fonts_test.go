@@ -95,9 +95,8 @@ func TestArabicDoesNotPanic(t *testing.T) {
 }
 
 // The script fonts and the extra weights are registered from their file
-// names and parsed on
-// first use: the names must be the fonts' own, or a layout naming the
-// family would find nothing.
+// names and parsed on first use: the names must be the fonts' own, or a
+// layout naming the family would find nothing.
 func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	entries, err := embedded.ReadDir(".")
 	if err != nil {
