@@ -96,3 +96,21 @@ func TestTemplateErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTemplate checks that any text either compiles into a template
+// that executes without panicking or fails with a message.
+func FuzzParseTemplate(f *testing.F) {
+	for _, s := range []string{
+		"{{v}}", "{{v | upper | trim}}", "{{v | truncate:3}}", "{{v | default:'it\\'s | }}'}}",
+		"{{v | date:'2 Jan 2006'}}", "{{v|compact}} {{v|number}} {{v|initials}}", "{{v | nope}}", "{{v | default:'x}}", "{{",
+	} {
+		f.Add(s, "Amara Okafor 1204 2026-03-09")
+	}
+	f.Fuzz(func(t *testing.T, src, value string) {
+		tm, err := parseTemplate(src)
+		if err != nil {
+			return
+		}
+		_ = tm.execute(map[string]string{"v": value})
+	})
+}
