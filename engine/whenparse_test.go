@@ -121,3 +121,16 @@ func FuzzParseTest(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkConditionHolds measures the per-render cost of a nested when:
+// {"all": ["brand", {"any": ["rating >= 4.5", "status == 'featured'"]}]}.
+func BenchmarkConditionHolds(b *testing.B) {
+	cond := allOf{hasValue{field: "brand"}, anyOf{num("rating", ">=", 4.5), text("status", "==", "featured")}}
+	vals := map[string]string{"brand": "Acme", "rating": "4.2", "status": "featured"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !cond.holds(vals) {
+			b.Fatal("condition should hold")
+		}
+	}
+}
