@@ -218,7 +218,7 @@ func (c *compiler) compileFields(t *Template, fields map[string]Field) {
 func (c *compiler) compileLayer(i int, spec *LayerSpec) *layer {
 	ptr := "/layers/" + strconv.Itoa(i)
 	box, _ := spec.Box.resolve(c.width, c.height) // a bad box is reported by the layer's own compile
-	l := &layer{name: ptr, kind: spec.Type, when: spec.When, opacity: 1, box: box}
+	l := &layer{name: ptr, kind: spec.Type, when: c.condition(ptr+"/when", spec.When), opacity: 1, box: box}
 	if spec.Name != "" {
 		l.name = fmt.Sprintf("%q (%s)", spec.Name, ptr)
 	}
@@ -227,9 +227,6 @@ func (c *compiler) compileLayer(i int, spec *LayerSpec) *layer {
 	}
 	if spec.Opacity != nil {
 		l.opacity = *spec.Opacity
-	}
-	if spec.When != "" {
-		c.checkField(ptr+"/when", spec.When)
 	}
 	compile := map[string]func(string, *LayerSpec) drawer{
 		"image":    c.imageLayer,

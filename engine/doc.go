@@ -3,10 +3,12 @@
 // [Compile] (or [LoadFile]) takes a layout document through three checks,
 // the JSON Schema of package schema, a strict decode into [Layout] (unknown
 // fields are errors) and semantic checks (fonts and assets exist, boxes are
-// not empty, every {{field}} is declared), and returns every problem found
-// as schema.Problems, each placed at file:line:column and JSON Pointer.
-// What passes becomes a [Template]: immutable, with assets decoded, SVGs
-// rasterized and fonts resolved once.
+// not empty, every {{field}} is declared, every filter and "when" condition
+// parses and fits its field's type), and returns every problem found as
+// schema.Problems, each placed at file:line:column and JSON Pointer (and,
+// inside a template or a condition, at the character). What passes becomes
+// a [Template]: immutable, with assets decoded, SVGs normalized and
+// rasterized, templates and conditions parsed and fonts resolved once.
 //
 // [Template.Render] draws the layers bottom to top into a fresh
 // *image.RGBA: photos (through [ImageLoader], so the engine never does

@@ -55,11 +55,11 @@ type FontFile struct {
 // LayerSpec is one layer as written. Which fields apply depends on Type;
 // the schema has already rejected fields that do not belong to it.
 type LayerSpec struct {
-	Type    string   `json:"type"`
-	Name    string   `json:"name,omitempty"`
-	When    string   `json:"when,omitempty"`
-	Opacity *float64 `json:"opacity,omitempty"`
-	Box     *BoxSpec `json:"box,omitempty"`
+	Type    string    `json:"type"`
+	Name    string    `json:"name,omitempty"`
+	When    *WhenSpec `json:"when,omitempty"`
+	Opacity *float64  `json:"opacity,omitempty"`
+	Box     *BoxSpec  `json:"box,omitempty"`
 
 	// image, svg
 	Src      string        `json:"src,omitempty"`

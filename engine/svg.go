@@ -35,7 +35,7 @@ func (c *compiler) svgLayer(ptr string, spec *LayerSpec) drawer {
 	}
 	// Strict: an element oksvg cannot draw (text, clipPath, mask, filter)
 	// is an error the designer sees, not a silently different picture.
-	icon, err := oksvg.ReadIconStream(bytes.NewReader(data), oksvg.StrictErrorMode)
+	icon, err := oksvg.ReadIconStream(bytes.NewReader(normalizeSVG(data)), oksvg.StrictErrorMode)
 	if err != nil {
 		c.errorf(ptr+"/src", "SVG %s: %v (SVG layers draw shapes, paths and gradients; convert text to paths and drop clipPath, mask and filter)", spec.Src, err)
 		return nil

@@ -3,11 +3,13 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // textTemplate is a compiled text value: literal text with {{field}} and
-// {{field | filter | filter}} placeholders. The language is deliberately
-// tiny: no conditionals or loops (use a layer's "when" instead).
+// {{field | filter | filter:argument}} placeholders (filters.go lists the
+// filters). The language is deliberately tiny: no conditionals or loops
+// (use a layer's "when" instead).
 type textTemplate struct {
 	parts []tmplPart
 }
@@ -15,56 +17,154 @@ type textTemplate struct {
 type tmplPart struct {
 	literal string
 	field   string // "" for a literal part
-	filters []func(string) string
+	filters []filter
 }
 
-var filters = map[string]func(string) string{
-	"upper": strings.ToUpper,
-	"lower": strings.ToLower,
-	"trim":  strings.TrimSpace,
-}
-
-// parseTemplate compiles s. Errors name the placeholder at fault.
+// parseTemplate compiles s. Errors name the placeholder at fault and the
+// character (1-based, in s) where the problem is.
 func parseTemplate(s string) (*textTemplate, error) {
 	t := &textTemplate{}
-	for s != "" {
-		open := strings.Index(s, "{{")
+	for at := 0; at < len(s); {
+		open := strings.Index(s[at:], "{{")
 		if open < 0 {
-			t.parts = append(t.parts, tmplPart{literal: s})
+			t.parts = append(t.parts, tmplPart{literal: s[at:]})
 			break
 		}
-		if open > 0 {
-			t.parts = append(t.parts, tmplPart{literal: s[:open]})
+		open += at
+		if open > at {
+			t.parts = append(t.parts, tmplPart{literal: s[at:open]})
 		}
-		end := strings.Index(s[open:], "}}")
+		end := closingBraces(s, open+2)
 		if end < 0 {
 			return nil, fmt.Errorf("unclosed placeholder %q: end it with }}", s[open:])
 		}
-		part, err := parsePlaceholder(s[open+2 : open+end])
+		part, err := parsePlaceholder(s, open+2, end)
 		if err != nil {
 			return nil, err
 		}
 		t.parts = append(t.parts, part)
-		s = s[open+end+2:]
+		at = end + 2
 	}
 	return t, nil
 }
 
-func parsePlaceholder(body string) (tmplPart, error) {
-	pieces := strings.Split(body, "|")
-	part := tmplPart{field: strings.TrimSpace(pieces[0])}
-	if !isFieldName(part.field) {
-		return part, fmt.Errorf("placeholder {{%s}}: %q is not a field name", body, part.field)
+// closingBraces returns the offset of the "}}" that ends the placeholder
+// whose body starts at from, skipping quoted filter arguments; -1 if none.
+func closingBraces(s string, from int) int {
+	var quote byte
+	for i := from; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '}' && strings.HasPrefix(s[i:], "}}"):
+			return i
+		}
 	}
-	for _, name := range pieces[1:] {
-		name = strings.TrimSpace(name)
-		f, ok := filters[name]
-		if !ok {
-			return part, fmt.Errorf("placeholder {{%s}}: unknown filter %q (use upper, lower or trim)", body, name)
+	return -1
+}
+
+// parsePlaceholder parses s[from:to], the body of one {{…}}: a field and
+// its filters, each "name" or "name:argument".
+func parsePlaceholder(s string, from, to int) (tmplPart, error) {
+	fail := func(at int, format string, args ...any) error {
+		return fmt.Errorf("placeholder {{%s}}: character %d: %s", s[from:to], utf8.RuneCountInString(s[:at])+1, fmt.Sprintf(format, args...))
+	}
+	pieces := splitPipes(s, from, to)
+	var part tmplPart
+	first := pieces[0]
+	if part.field = strings.TrimSpace(s[first[0]:first[1]]); !isFieldName(part.field) {
+		return part, fail(first[0]+leadingSpace(s[first[0]:first[1]]), "%q is not a field name", part.field)
+	}
+	for _, p := range pieces[1:] {
+		at := p[0] + leadingSpace(s[p[0]:p[1]])
+		f, err := parseFilter(strings.TrimSpace(s[p[0]:p[1]]))
+		if err != nil {
+			return part, fail(at, "%v", err)
 		}
 		part.filters = append(part.filters, f)
 	}
 	return part, nil
+}
+
+// splitPipes splits s[from:to] at the | outside quotes, as [start, end)
+// offsets in s.
+func splitPipes(s string, from, to int) [][2]int {
+	var out [][2]int
+	var quote byte
+	start := from
+	for i := from; i < to; i++ {
+		switch c := s[i]; {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '|':
+			out = append(out, [2]int{start, i})
+			start = i + 1
+		}
+	}
+	return append(out, [2]int{start, to})
+}
+
+func leadingSpace(s string) int { return len(s) - len(strings.TrimLeft(s, " \t\n")) }
+
+// parseFilter builds one filter from "name" or "name:argument".
+func parseFilter(src string) (filter, error) {
+	name, arg, hasArg := strings.Cut(src, ":")
+	name, arg = strings.TrimSpace(name), strings.TrimSpace(arg)
+	def, ok := filterDefs[name]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("unknown filter %q (use %s)", name, filterNames())
+	case def.arg == noArg && hasArg:
+		return nil, fmt.Errorf("filter %s takes no argument", name)
+	case def.arg == countArg && !hasArg:
+		return nil, fmt.Errorf("filter %s needs a number: %s:40", name, name)
+	case def.arg == textArg && !hasArg:
+		return nil, fmt.Errorf("filter %s needs a quoted text: %s:'%s'", name, name, textExample[name])
+	case def.arg == textArg:
+		text, ok := unquote(arg)
+		if !ok {
+			return nil, fmt.Errorf("filter %s: put its argument in single quotes: %s:'%s'", name, name, textExample[name])
+		}
+		arg = text
+	}
+	return def.make(arg)
+}
+
+// textExample is shown in messages about a missing or unquoted argument.
+var textExample = map[string]string{"default": "–", "date": "2 Jan 2006"}
+
+// unquote returns the text of a '…' or "…" literal, with \ escaping the
+// quote and itself; false when s is not one whole literal.
+func unquote(s string) (string, bool) {
+	if len(s) < 2 || (s[0] != '\'' && s[0] != '"') || s[len(s)-1] != s[0] {
+		return "", false
+	}
+	q := s[0]
+	var b strings.Builder
+	for i := 1; i < len(s)-1; i++ {
+		c := s[i]
+		if c == q {
+			return "", false // an unescaped quote inside
+		}
+		if c == '\\' && i+1 < len(s)-1 && (s[i+1] == q || s[i+1] == '\\') {
+			i++
+			c = s[i]
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
 }
 
 func isFieldName(s string) bool {

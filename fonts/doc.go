@@ -1,7 +1,8 @@
 // Package fonts ships ogcard's embedded typefaces and the registry that
 // layouts look them up in.
 //
-// The embedded set (Noto Sans in regular, italic, bold and bold italic,
+// The embedded set (Noto Sans in light 300, regular 400, medium 500,
+// semibold 600, bold 700 and extra bold 800, with italics at 400 and 700,
 // Noto Serif in regular and bold, and Noto Sans for Arabic, Hebrew, the
 // Indic scripts, Thai and a dozen more, all under the SIL Open Font License
 // in OFL.txt) is parsed once, on first use of [Default], which also finds
@@ -14,6 +15,10 @@
 // Text is set through a [Stack]: the requested face, then the fallbacks for
 // other scripts, then colour emoji, chosen per grapheme cluster, with runs
 // ordered by the Unicode bidirectional algorithm and shaped one by one.
+//
+// A weight a family lacks falls back as CSS font matching says (see
+// [Registry.Lookup]): 300 to the nearest lighter face, else heavier; 600 and
+// up to the nearest heavier, else lighter.
 //
 // Only static fonts are supported: tdewolff/canvas renders just the default
 // instance of a variable font, so ship one file per weight.

@@ -20,8 +20,16 @@ func TestDefaultRegistry(t *testing.T) {
 		{"Noto Sans", 400, false, "Noto Sans 400"},
 		{"noto sans", 700, false, "Noto Sans 700"},
 		{"Noto Sans", 700, true, "Noto Sans 700 italic"},
-		{"Noto Sans", 600, false, "Noto Sans 700"}, // nearest, heavier on a tie-ish
-		{"Noto Sans", 300, false, "Noto Sans 400"},
+		{"Noto Sans", 300, false, "Noto Sans 300"},
+		{"Noto Sans", 500, false, "Noto Sans 500"},
+		{"Noto Sans", 600, false, "Noto Sans 600"},
+		{"Noto Sans", 800, false, "Noto Sans 800"},
+		{"Noto Sans", 900, false, "Noto Sans 800"}, // no 900: the nearest lighter
+		{"Noto Sans", 100, false, "Noto Sans 300"}, // no 100: the nearest heavier
+		{"Noto Sans", 300, true, "Noto Sans 400 italic"},
+		{"Noto Serif", 300, false, "Noto Serif 400"},
+		{"Noto Serif", 500, false, "Noto Serif 400"}, // CSS: 500 looks lighter before heavier
+		{"Noto Serif", 600, false, "Noto Serif 700"},
 		{"Noto Serif", 900, false, "Noto Serif 700"},
 		{"Noto Serif", 400, true, "Noto Serif 400"}, // no italic shipped: upright
 	}
@@ -86,9 +94,9 @@ func TestArabicDoesNotPanic(t *testing.T) {
 	}
 }
 
-// The script fonts are registered from their file names and parsed on
-// first use: the names must be the fonts' own, or a layout naming the
-// family would find nothing.
+// The script fonts and the extra weights are registered from their file
+// names and parsed on first use: the names must be the fonts' own, or a
+// layout naming the family would find nothing.
 func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	entries, err := embedded.ReadDir(".")
 	if err != nil {
@@ -96,7 +104,7 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	}
 	lazy := 0
 	for _, e := range entries {
-		f := lazyScriptFont(e.Name())
+		f := lazyEmbeddedFont(e.Name())
 		if f == nil {
 			continue
 		}
@@ -113,7 +121,26 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 			t.Errorf("%s: registered as %s, the font says %s", e.Name(), f, parsed)
 		}
 	}
-	if lazy < 20 {
-		t.Errorf("%d script fonts load lazily, want every script font", lazy)
+	if lazy < 24 {
+		t.Errorf("%d fonts load lazily, want every script font and the four extra weights", lazy)
+	}
+}
+
+// TestWeightScoreFollowsCSS checks the order CSS Fonts 4 gives for a
+// family that has every weight from 100 to 900.
+func TestWeightScoreFollowsCSS(t *testing.T) {
+	cases := map[int][]int{
+		300: {300, 200, 100, 400, 500, 600, 700, 800, 900},
+		400: {400, 500, 300, 200, 100, 600, 700, 800, 900},
+		450: {500, 400, 300, 200, 100, 600, 700, 800, 900},
+		500: {500, 400, 300, 200, 100, 600, 700, 800, 900},
+		600: {600, 700, 800, 900, 500, 400, 300, 200, 100},
+	}
+	for want, order := range cases {
+		for i := 1; i < len(order); i++ {
+			if weightScore(want, order[i-1]) >= weightScore(want, order[i]) {
+				t.Errorf("weight %d: %d should rank before %d", want, order[i-1], order[i])
+			}
+		}
 	}
 }

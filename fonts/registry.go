@@ -75,7 +75,7 @@ func loadEmbedded() (*Registry, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if f := lazyScriptFont(path); f != nil {
+		if f := lazyEmbeddedFont(path); f != nil {
 			r.register(f)
 			return nil
 		}
@@ -184,18 +184,15 @@ func (r *Registry) Families() []string {
 }
 
 // Lookup returns the face of family closest to weight and style: an exact
-// match, else the same style at the nearest weight (heavier on a tie, as
-// headlines should rather be too bold than too thin), else the other style.
-// It reports false when the family is unknown.
+// match, else the same style at the weight CSS's font matching picks (see
+// [weightScore]), else the other style. It reports false when the family is
+// unknown.
 func (r *Registry) Lookup(family string, weight int, italic bool) (*Font, bool) {
 	faces := r.families[strings.ToLower(family)]
 	var best *Font
 	bestScore := 0
 	for _, f := range faces {
-		score := abs(f.Weight-weight) * 2
-		if f.Weight > weight {
-			score-- // prefer heavier on a tie
-		}
+		score := weightScore(weight, f.Weight)
 		if f.Italic != italic {
 			score += 10000
 		}
@@ -206,11 +203,63 @@ func (r *Registry) Lookup(family string, weight int, italic bool) (*Font, bool) 
 	return best, best != nil
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// weightScore ranks a face of weight have for a request of weight want,
+// lower being better, in the order of CSS Fonts 4 §5.2 (font-weight
+// matching): below 400, lighter faces first, nearest first, then heavier;
+// above 500, heavier first, then lighter; from 400 to 500, the faces up to
+// 500 first, then lighter, then heavier. So 300 falls back to 400 when
+// there is no 200, 600 to 700, and 500 to 400 rather than 700.
+func weightScore(want, have int) int {
+	const later, last = 1000, 2000
+	switch {
+	case want < 400:
+		if have <= want {
+			return want - have
+		}
+		return later + have - want
+	case want > 500:
+		if have >= want {
+			return have - want
+		}
+		return later + want - have
+	case have >= want && have <= 500:
+		return have - want
+	case have < want:
+		return later + want - have
+	default:
+		return last + have - want
 	}
-	return x
+}
+
+// lazyEmbeddedFont returns an embedded font parsed on first use, or nil
+// for one parsed at start-up (the regular, bold and italic faces).
+func lazyEmbeddedFont(file string) *Font {
+	if f := lazyWeightFont(file); f != nil {
+		return f
+	}
+	return lazyScriptFont(file)
+}
+
+// extraWeights are the Noto Sans faces beyond regular and bold, by file
+// name. Parsing each costs 10 to 35 ms and about 1 MB of heap, and most
+// cards never use them: they are parsed when a text first asks for one.
+var extraWeights = map[string]int{
+	"NotoSans-Light.ttf": 300, "NotoSans-Medium.ttf": 500, "NotoSans-SemiBold.ttf": 600, "NotoSans-ExtraBold.ttf": 800,
+}
+
+func lazyWeightFont(file string) *Font {
+	weight, ok := extraWeights[file]
+	if !ok {
+		return nil
+	}
+	return &Font{
+		Family: DefaultFamily,
+		Weight: weight,
+		lazy: &lazySource{
+			read:   func() ([]byte, error) { return embedded.ReadFile(file) },
+			covers: func(rune) bool { return true }, // the font answers for itself once parsed
+		},
+	}
 }
 
 // lazyScriptFont returns an embedded font for one script, as in
