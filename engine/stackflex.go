@@ -170,8 +170,11 @@ func (r *stackRun) setMain(st *renderState, n *node, v float64) {
 	case *textLayer:
 		wrapped := len(n.block.Lines) > 1 || n.block.Truncated
 		if v < longestLine(n.block)-0.01 || v > n.setAt+0.01 && wrapped {
-			_ = n.setText(st, d, v) // set once already at this text and font
-			n.w = v
+			// Set once already with this text and font, so no new error.
+			_ = n.setText(st, d, v)
+			if v > old {
+				n.w = v // grown: it keeps the share it was given
+			}
 		}
 	case *stackLayer:
 		if n.run != nil && v < old-0.01 && n.item.h.kind != fixed {

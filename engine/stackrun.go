@@ -60,13 +60,25 @@ func (s *stackLayer) measure(st *renderState, maxW, maxH float64) (*stackRun, er
 		sep = r.open(st, s.separator)
 	}
 	room := r.textRoom(kids, sep)
-	for _, n := range append(kids, sep) {
-		if n == nil {
-			continue
+	if sep != nil {
+		if err := r.size(st, sep, room); err != nil {
+			return nil, err
 		}
+	}
+	drawn := kids[:0]
+	for _, n := range kids {
 		if err := r.size(st, n, room); err != nil {
 			return nil, err
 		}
+		if _, isStack := n.item.l.drawer.(*stackLayer); !isStack || n.run != nil {
+			drawn = append(drawn, n) // a stack with nothing drawn in it takes no room
+		}
+	}
+	if kids = drawn; len(kids) == 0 {
+		return nil, nil
+	}
+	if len(kids) == 1 {
+		sep = nil
 	}
 	r.rtl = s.dir == "rtl" || s.dir == "auto" && firstTextRTL(kids)
 	r.nodes = interleave(kids, sep)
