@@ -12,11 +12,11 @@ import (
 // children, measured (each text set once, at the width it gets), with the
 // separators between them, then placed.
 type stackRun struct {
-	s              *stackLayer
-	nodes          []*node // drawn children, separators between them
-	placed         []*node // the nodes arrange placed: no separator at a line's end
-	rtl            bool
-	maxW, maxH     float64 // the most room the content may take, padding excluded
+	s               *stackLayer
+	nodes           []*node // drawn children, separators between them
+	placed          []*node // the nodes arrange placed: no separator at a line's end
+	rtl             bool
+	maxW, maxH      float64 // the most room the content may take, padding excluded
 	contentW, contH float64
 }
 
