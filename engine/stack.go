@@ -60,8 +60,8 @@ type axisPlace struct {
 	start, size, end *float64
 }
 
-// resolve returns where the axis starts and how long it is, given the
-// content length; room is the most the content may take.
+// room is the most length the stack may take on the axis: its size, or
+// the canvas between the edges given.
 func (a axisPlace) room(whole float64) float64 {
 	switch {
 	case a.size != nil:

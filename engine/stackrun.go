@@ -164,6 +164,7 @@ func (r *stackRun) size(st *renderState, n *node, room float64) error {
 
 // setText sets a text node at width; a fixed size stays as written.
 func (n *node) setText(st *renderState, t *textLayer, width float64) error {
+	width = max(width, 1) // 0 would mean "do not wrap" to the typesetter
 	height := 0.0
 	if n.item.h.kind == fixed {
 		height = n.item.h.px
@@ -193,6 +194,7 @@ func longestLine(b typeset.Block) float64 {
 
 // setTag sets a tag's one line in a pill at most width wide.
 func (n *node) setTag(st *renderState, t *tagLayer, width float64) error {
+	width = max(width, 1)
 	block, err := t.set(st, n.text, min(width, t.maxWidth))
 	if err != nil {
 		return err
