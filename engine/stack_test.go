@@ -211,3 +211,18 @@ func TestStackReportsChildBoxes(t *testing.T) {
 		t.Errorf("layers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestStackNestedBaseline checks that a nested column lines its first
+// text up with the texts of a baseline row.
+func TestStackNestedBaseline(t *testing.T) {
+	_, run, _ := stackOf(t, `{"type": "stack", "align": "baseline", "gap": 10, "box": {"left": 0, "top": 0}, "layers": [
+		{"type": "text", "text": "Big", "size": 48},
+		{"type": "stack", "direction": "column", "padding": 10, "layers": [
+			{"type": "text", "text": "small", "size": 20},
+			{"type": "text", "text": "second line", "size": 20}]}]}`, nil)
+	big, col := run.placed[0], run.placed[1]
+	small := col.run.placed[0]
+	if a, b := big.box.Y+big.base, small.box.Y+small.base; math.Abs(a-b) > 0.01 {
+		t.Errorf("baselines at y %v and %v, want one line", a, b)
+	}
+}

@@ -51,11 +51,10 @@ func (r *stackRun) content(st *renderState) (w, h float64) {
 		}
 	}
 	crossLen = min(crossLen, crossLimit)
-	r.contentW, r.contH = mainLen, crossLen
 	if r.s.column {
-		r.contentW, r.contH = crossLen, mainLen
+		return crossLen, mainLen
 	}
-	return r.contentW, r.contH
+	return mainLen, crossLen
 }
 
 // lines breaks the nodes into lines (one unless the stack wraps) and sizes

@@ -12,12 +12,11 @@ import (
 // children, measured (each text set once, at the width it gets), with the
 // separators between them, then placed.
 type stackRun struct {
-	s               *stackLayer
-	nodes           []*node // drawn children, separators between them
-	placed          []*node // the nodes arrange placed: no separator at a line's end
-	rtl             bool
-	maxW, maxH      float64 // the most room the content may take, padding excluded
-	contentW, contH float64
+	s          *stackLayer
+	nodes      []*node // drawn children, separators between them
+	placed     []*node // the nodes arrange placed: no separator at a line's end
+	rtl        bool
+	maxW, maxH float64 // the most room the content may take, padding excluded
 }
 
 // node is one drawn child of a stack in one render.
@@ -229,8 +228,26 @@ func (n *node) sizeStack(st *renderState, s *stackLayer, width float64, parent *
 	if n.item.h.kind != fixed {
 		n.h = ch + s.pad.top + s.pad.bottom
 	}
-	n.base = n.h
+	n.base = s.pad.top + run.firstBaseline(ch)
 	return nil
+}
+
+// firstBaseline is where a stack's first line of text sits, from the top
+// of its content, so a stack lines up with texts in a baseline row: a
+// column's first child's, a baseline row's shared one; else the bottom of
+// its content, of height contentH.
+func (r *stackRun) firstBaseline(contentH float64) float64 {
+	switch {
+	case r.s.column:
+		return r.nodes[0].base
+	case r.s.align == "baseline" && !r.s.wrap:
+		b := 0.0
+		for _, n := range r.nodes {
+			b = max(b, n.base)
+		}
+		return b
+	}
+	return contentH
 }
 
 // firstTextRTL reports whether the first text child is right to left.
