@@ -158,3 +158,20 @@ func BenchmarkScripts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStackCards renders each example card written with stacks, with
+// its sample data: the measure and arrange passes plus drawing.
+func BenchmarkStackCards(b *testing.B) {
+	for _, name := range []string{"repo", "blog", "product", "podcast", "speaker", "docs"} {
+		b.Run(name, func(b *testing.B) {
+			tp := load(b, "layouts/"+name+".json")
+			data := sampleData(tp, "layouts")
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := tp.Render(context.Background(), data, engine.RenderOptions{Images: loader}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

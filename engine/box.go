@@ -26,6 +26,11 @@ func (b *BoxSpec) resolve(w, h float64) (rect, error) {
 	if b == nil {
 		return rect{W: w, H: h}, nil
 	}
+	for _, l := range []*Length{b.X, b.Y, b.Left, b.Top, b.Right, b.Bottom, b.Width, b.Height} {
+		if l != nil && l.Grow {
+			return rect{}, errors.New(`"grow" sizes a layer inside a stack; here give a length`)
+		}
+	}
 	if b.X != nil && b.Left != nil {
 		return rect{}, errors.New("give x or left, not both")
 	}

@@ -216,13 +216,18 @@ func (c *compiler) compileFields(t *Template, fields map[string]Field) {
 
 // compileLayer compiles layer i, reporting problems at its pointer.
 func (c *compiler) compileLayer(i int, spec *LayerSpec) *layer {
-	ptr := "/layers/" + strconv.Itoa(i)
+	return c.compileLayerAt("/layers/"+strconv.Itoa(i), spec)
+}
+
+// compileLayerAt compiles the layer at JSON Pointer ptr: a top-level layer
+// or a layer inside a stack.
+func (c *compiler) compileLayerAt(ptr string, spec *LayerSpec) *layer {
 	box, _ := spec.Box.resolve(c.width, c.height) // a bad box is reported by the layer's own compile
 	l := &layer{name: ptr, kind: spec.Type, when: c.condition(ptr+"/when", spec.When), opacity: 1, box: box}
 	if spec.Name != "" {
 		l.name = fmt.Sprintf("%q (%s)", spec.Name, ptr)
 	}
-	if spec.Type == "tag" {
+	if spec.Type == "tag" || spec.Type == "stack" {
 		l.box = rect{} // a tag has no box: it sizes itself when drawn
 	}
 	if spec.Opacity != nil {
@@ -235,6 +240,7 @@ func (c *compiler) compileLayer(i int, spec *LayerSpec) *layer {
 		"text":     c.textLayer,
 		"tag":      c.tagLayer,
 		"svg":      c.svgLayer,
+		"stack":    c.stackLayer,
 	}[spec.Type]
 	if compile == nil {
 		c.errorf(ptr+"/type", "unknown layer type %q", spec.Type)

@@ -13,7 +13,10 @@
 // [Template.Render] draws the layers bottom to top into a fresh
 // *image.RGBA: photos (through [ImageLoader], so the engine never does
 // HTTP itself) and gradients straight into the pixels, text and shapes
-// through tdewolff/canvas paths. [Encode] turns the result into WebP, PNG
+// through tdewolff/canvas paths. A stack layer lays its own layers out in
+// a row or a column in two passes per render: measure (each text set once,
+// at the width it gets) and arrange; its per-render state (stackRun) is
+// kept apart from the compiled stackLayer. [Encode] turns the result into WebP, PNG
 // or JPEG within an optional byte budget.
 //
 // Errors: Render returns a *[DataError] when the data does not fit the

@@ -35,12 +35,12 @@ type filterDef struct {
 }
 
 var filterDefs = map[string]filterDef{
-	"upper":    {make: fixed(strings.ToUpper)},
-	"lower":    {make: fixed(strings.ToLower)},
-	"trim":     {make: fixed(strings.TrimSpace)},
-	"compact":  {make: fixed(compactNumber)},
-	"number":   {make: fixed(groupNumber)},
-	"initials": {make: fixed(initials)},
+	"upper":    {make: noArgs(strings.ToUpper)},
+	"lower":    {make: noArgs(strings.ToLower)},
+	"trim":     {make: noArgs(strings.TrimSpace)},
+	"compact":  {make: noArgs(compactNumber)},
+	"number":   {make: noArgs(groupNumber)},
+	"initials": {make: noArgs(initials)},
 	"truncate": {arg: countArg, make: truncateFilter},
 	"default":  {arg: textArg, make: defaultFilter},
 	"date":     {arg: textArg, make: dateFilter},
@@ -56,7 +56,8 @@ func filterNames() string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-func fixed(f filter) func(string) (filter, error) {
+// noArgs makes a filter that takes no argument.
+func noArgs(f filter) func(string) (filter, error) {
 	return func(string) (filter, error) { return f, nil }
 }
 

@@ -96,6 +96,15 @@ type LayerSpec struct {
 	X          *Length      `json:"x,omitempty"`
 	Y          *Length      `json:"y,omitempty"`
 	MaxWidth   *Length      `json:"maxWidth,omitempty"`
+
+	// stack (also Align, Padding, Fill, Radius)
+	Layers    []LayerSpec `json:"layers,omitempty"`
+	Direction string      `json:"direction,omitempty"`
+	Gap       *float64    `json:"gap,omitempty"`
+	Justify   string      `json:"justify,omitempty"`
+	Wrap      bool        `json:"wrap,omitempty"`
+	Dir       string      `json:"dir,omitempty"`
+	Separator *LayerSpec  `json:"separator,omitempty"`
 }
 
 // BoxSpec places a layer; see the schema for the rules.
@@ -149,19 +158,44 @@ type ShadowSpec struct {
 	Blur  *float64 `json:"blur,omitempty"`
 }
 
-// PaddingSpec is a tag's padding.
+// PaddingSpec is a tag's or a stack's padding. A stack also takes one
+// number for every side, and top, right, bottom, left.
 type PaddingSpec struct {
-	X *float64 `json:"x,omitempty"`
-	Y *float64 `json:"y,omitempty"`
+	X      *float64 `json:"x,omitempty"`
+	Y      *float64 `json:"y,omitempty"`
+	Top    *float64 `json:"top,omitempty"`
+	Right  *float64 `json:"right,omitempty"`
+	Bottom *float64 `json:"bottom,omitempty"`
+	Left   *float64 `json:"left,omitempty"`
+}
+
+// UnmarshalJSON accepts 24 (every side) or an object, strictly.
+func (p *PaddingSpec) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] != '{' {
+		var v float64
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*p = PaddingSpec{X: &v, Y: &v}
+		return nil
+	}
+	type plain PaddingSpec // without this method
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode((*plain)(p))
 }
 
 // Length is a distance in pixels or in percent of a canvas dimension.
+// Grow is the width or height "grow" of a layer in a stack: a share of the
+// room its siblings leave.
 type Length struct {
 	Value   float64
 	Percent bool
+	Grow    bool
 }
 
-// UnmarshalJSON accepts 48, "48px" and "40%".
+// UnmarshalJSON accepts 48, "48px", "40%" and "grow".
 func (l *Length) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] != '"' {
 		return json.Unmarshal(b, &l.Value)
@@ -169,6 +203,10 @@ func (l *Length) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
+	}
+	if s == "grow" {
+		*l = Length{Grow: true}
+		return nil
 	}
 	num, pct := strings.CutSuffix(s, "%")
 	if !pct {
@@ -184,6 +222,9 @@ func (l *Length) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes the length back as it would be written by hand.
 func (l Length) MarshalJSON() ([]byte, error) {
+	if l.Grow {
+		return json.Marshal("grow")
+	}
 	if l.Percent {
 		return json.Marshal(strconv.FormatFloat(l.Value, 'f', -1, 64) + "%")
 	}

@@ -64,19 +64,11 @@ func floatOr(f *float64, def float64) float64 {
 
 func (t *tagLayer) draw(st *renderState, l *layer) error {
 	s := t.text.execute(st.vals)
-	block, err := typeset.Layout(s, typeset.Params{
-		Font: t.font, Size: t.size, LetterSpacing: t.letterSpacing,
-		MaxWidth: t.maxWidth - 2*t.padX, MaxLines: 1,
-	})
+	block, err := t.set(st, s, t.maxWidth)
 	if err != nil || len(block.Lines) == 0 {
 		return err
 	}
-	st.warnMissing(l, t.font, s)
-	line := block.Lines[0]
-	// The pill is as tall as the font's ascent and descent (CSS's "normal"
-	// line height) plus padding, so the text sits visually centred.
-	content := (t.font.Ascent() + t.font.Descent()) * t.size
-	box := rect{W: line.Width + 2*t.padX, H: content + 2*t.padY}
+	box := rect{W: block.Lines[0].Width + 2*t.padX, H: t.pillHeight()}
 	box.X, box.Y = t.x, t.y
 	W, H := float64(st.t.Width), float64(st.t.Height)
 	if t.anchor == "top-right" || t.anchor == "bottom-right" {
@@ -85,13 +77,37 @@ func (t *tagLayer) draw(st *renderState, l *layer) error {
 	if t.anchor == "bottom-left" || t.anchor == "bottom-right" {
 		box.Y = H - t.y - box.H
 	}
+	return t.paint(st, l, box, s, block)
+}
+
+// set shapes s on one line within a pill at most maxWidth wide.
+func (t *tagLayer) set(st *renderState, s string, maxWidth float64) (typeset.Block, error) {
+	st.textSets++
+	return typeset.Layout(s, typeset.Params{
+		Font: t.font, Size: t.size, LetterSpacing: t.letterSpacing,
+		MaxWidth: maxWidth - 2*t.padX, MaxLines: 1,
+	})
+}
+
+// pillHeight is the font's ascent and descent (CSS's "normal" line
+// height) plus padding, so the text sits visually centred.
+func (t *tagLayer) pillHeight() float64 {
+	return (t.font.Ascent()+t.font.Descent())*t.size + 2*t.padY
+}
+
+// baseline is the distance from the pill's top to the text's baseline.
+func (t *tagLayer) baseline() float64 { return t.padY + t.font.Ascent()*t.size }
+
+// paint draws the pill in box and the set text in it.
+func (t *tagLayer) paint(st *renderState, l *layer, box rect, s string, block typeset.Block) error {
+	st.warnMissing(l, t.font, s)
 	st.drawnBox, st.fontSize = &box, t.size
 	drawRoundedRect(st, box, t.radius, fade(t.background.resolve(st.vals), l.opacity))
-	set, err := t.font.Line(line.Text, t.size, t.letterSpacing, fonts.IsRTL(s))
+	set, err := t.font.Line(block.Lines[0].Text, t.size, t.letterSpacing, fonts.IsRTL(s))
 	if err != nil {
 		return err
 	}
-	baseline := box.Y + t.padY + t.font.Ascent()*t.size
+	baseline := box.Y + t.baseline()
 	drawGlyphs(st, []placedLine{{set, box.X + t.padX, baseline}}, fade(t.color.resolve(st.vals), l.opacity), nil, l.opacity)
 	return nil
 }

@@ -149,6 +149,8 @@ type renderState struct {
 	info   *RenderInfo
 	ras    *rasterizer.Rasterizer
 
+	textSets int // texts shaped and wrapped, for the test that stacks set each once
+
 	// Set by a drawer for the current layer's LayerInfo.
 	drawnBox *rect
 	fontSize float64

@@ -49,21 +49,35 @@ func (c *compiler) textLayer(ptr string, spec *LayerSpec) drawer {
 
 func (t *textLayer) draw(st *renderState, l *layer) error {
 	s := t.text.execute(st.vals)
-	block, err := typeset.Layout(s, typeset.Params{
-		Font: t.font, Size: t.size, MinSize: t.minSize, LineHeight: t.lineHeight,
-		LetterSpacing: t.letterSpacing, MaxWidth: t.box.W, MaxHeight: t.box.H, MaxLines: t.maxLines,
-	})
+	block, err := t.set(st, s, t.box.W, t.box.H)
 	if err != nil || len(block.Lines) == 0 {
 		return err
 	}
+	return t.paint(st, l, t.box, s, block)
+}
+
+// set shapes and wraps s at most maxWidth wide (0: no wrapping) and
+// maxHeight high (0: unbounded), with maxLines, ellipsis and auto-fit. It
+// is the one place a text layer is measured, whether in a box or in a
+// stack; rich text extends it.
+func (t *textLayer) set(st *renderState, s string, maxWidth, maxHeight float64) (typeset.Block, error) {
+	st.textSets++
+	return typeset.Layout(s, typeset.Params{
+		Font: t.font, Size: t.size, MinSize: t.minSize, LineHeight: t.lineHeight,
+		LetterSpacing: t.letterSpacing, MaxWidth: maxWidth, MaxHeight: maxHeight, MaxLines: t.maxLines,
+	})
+}
+
+// paint draws a set block of s in box.
+func (t *textLayer) paint(st *renderState, l *layer, box rect, s string, block typeset.Block) error {
 	st.warnMissing(l, t.font, s)
 	st.fontSize = block.Size
-	top := t.box.Y
+	top := box.Y
 	switch t.valign {
 	case "middle":
-		top += (t.box.H - block.Height()) / 2
+		top += (box.H - block.Height()) / 2
 	case "bottom":
-		top += t.box.H - block.Height()
+		top += box.H - block.Height()
 	}
 	rtl := fonts.IsRTL(s)
 	lines := make([]placedLine, 0, len(block.Lines))
@@ -72,7 +86,7 @@ func (t *textLayer) draw(st *renderState, l *layer) error {
 		if err != nil {
 			return err
 		}
-		x := alignX(t.align, rtl, t.box, set.Width)
+		x := alignX(t.align, rtl, box, set.Width)
 		baseline := top + float64(i)*block.LineHeight + baselineOffset(t.font, block.Size, block.LineHeight)
 		lines = append(lines, placedLine{set, x, baseline})
 	}

@@ -87,7 +87,7 @@ func TestCheckLocatesProblems(t *testing.T) {
 		`t.json:4:39: /layers/0/fitt: unknown property "fitt"`,
 		`t.json:6:9: /layers/1/maxLines: must be >= 1 but found 0`,
 		`t.json:6:32: /layers/1/box/height: must be a number of pixels, or a string like "48px" or "40%"`,
-		`t.json:7:6: /layers/2/type: value must be one of "image", "gradient", "rect", "text", "tag", "svg"`,
+		`t.json:7:6: /layers/2/type: value must be one of "image", "gradient", "rect", "text", "tag", "svg", "stack"`,
 	}
 	ps := Check("t.json", []byte(doc))
 	if len(ps) != len(want) {

@@ -335,7 +335,7 @@ func TestWarmRefusals(t *testing.T) {
 		want   string
 	}{
 		{"memory store", func(c *Config) { c.CacheURL = "mem://" }, cards.WarmOptions{Layout: "news", Source: "x.jsonl"}, "nothing to warm into"},
-		{"unknown layout", nil, cards.WarmOptions{Layout: "nope", Source: "x.jsonl"}, `no layout "nope" is served (layouts: article, event, news, quote)`},
+		{"unknown layout", nil, cards.WarmOptions{Layout: "nope", Source: "x.jsonl"}, `no layout "nope" in built-in layouts (layouts: article, blog, docs, event, news, podcast, product, quote, repo, speaker)`},
 		{"http source", func(c *Config) {
 			c.Sources = map[string]SourceConfig{"news": {Type: "http", URL: "http://127.0.0.1:9/{slug}", Fields: map[string]string{"title": "title"}}}
 		}, cards.WarmOptions{Layout: "news", Source: "news"}, `source "news" cannot list its cards (an HTTP API has no listing)`},
