@@ -31,11 +31,11 @@ func (c *compiler) tagLayer(ptr string, spec *LayerSpec) drawer {
 		color:         c.fill(ptr+"/color", spec.Color, "white"),
 		background:    c.fill(ptr+"/background", spec.Background, "#e11d48"),
 		padX:          14, padY: 6,
-		corners:       c.corners(ptr+"/radius", spec.Radius, 6),
-		shadows:       c.shadows(ptr+"/shadow", spec.Shadow),
-		anchor: cmpOr(spec.Anchor, "top-left"),
-		x:      lengthOr(spec.X, c.width, 40),
-		y:      lengthOr(spec.Y, c.height, 32),
+		corners: c.corners(ptr+"/radius", spec.Radius, 6),
+		shadows: c.shadows(ptr+"/shadow", spec.Shadow),
+		anchor:  cmpOr(spec.Anchor, "top-left"),
+		x:       lengthOr(spec.X, c.width, 40),
+		y:       lengthOr(spec.Y, c.height, 32),
 	}
 	if p := spec.Padding; p != nil {
 		t.padX, t.padY = floatOr(p.X, t.padX), floatOr(p.Y, t.padY)
