@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/draw"
 	"math"
+
+	"github.com/ogcard/ogcard/engine/internal/resample"
 )
 
 // The one blur of the engine: three box blurs per axis approximate a
@@ -30,6 +32,28 @@ func boxBlur(a *image.Alpha, radius float64) {
 // r(r+1).
 func boxRadius(sigma float64) int {
 	return max(int(math.Round(math.Sqrt(sigma*sigma+0.25)-0.5)), 1)
+}
+
+// blurredPicture is the part (sx0, sy0)-(sx1, sy1) of img scaled to w by h
+// and blurred like CSS's filter: blur(sigma). A wide blur runs on the
+// picture shrunk by up to 8 and is scaled back up: such a blur leaves no
+// detail that the smaller picture could lose, and the work falls with the
+// square of the factor (BenchmarkBlurredPicture: 1200x630 at sigma 24 took
+// 44 ms of CPU at full size). The resampler renormalises at the edges,
+// so they stay opaque.
+func blurredPicture(w, h int, img image.Image, sigma, sx0, sy0, sx1, sy1 float64) *image.RGBA {
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	f := min(max(int(sigma/3), 1), 8) // leaves a blur of 3 or more at the small size
+	if f == 1 {
+		resample.ScaleF(out, out.Rect, img, sx0, sy0, sx1, sy1)
+		blurPicture(out, sigma)
+		return out
+	}
+	small := image.NewRGBA(image.Rect(0, 0, (w+f-1)/f, (h+f-1)/f))
+	resample.ScaleF(small, small.Rect, img, sx0, sy0, sx1, sy1)
+	blurPicture(small, sigma*float64(small.Rect.Dx())/float64(w))
+	resample.Scale(out, out.Rect, small, small.Rect)
+	return out
 }
 
 // blurPicture blurs an RGBA picture in place like CSS's filter: blur(sigma),
@@ -99,19 +123,19 @@ func blurRow(pix []uint8, step, r int, tmp []uint8) {
 	inv := reciprocal(r)
 	i := 0
 	for ; i < n && i < r; i++ { // no pixel leaves yet
-		pix[i*step] = uint8((sum * inv) >> 24)
+		pix[i*step] = uint8((sum*inv + half) >> 24)
 		if j := i + r + 1; j < n {
 			sum += int(tmp[j])
 		}
 	}
 	if n > 2*r+1 {
 		for ; i < n-r-1; i++ { // one pixel enters and one leaves
-			pix[i*step] = uint8((sum * inv) >> 24)
+			pix[i*step] = uint8((sum*inv + half) >> 24)
 			sum += int(tmp[i+r+1]) - int(tmp[i-r])
 		}
 	}
 	for ; i < n; i++ { // no pixel enters any more
-		pix[i*step] = uint8((sum * inv) >> 24)
+		pix[i*step] = uint8((sum*inv + half) >> 24)
 		if j := i + r + 1; j < n {
 			sum += int(tmp[j])
 		}
@@ -157,7 +181,7 @@ func blurColumns(p plane, r int, sums []int32) {
 		in, out = in[:w], out[:w]
 		for x := range cur {
 			s := sums[x]
-			cur[x] = uint8((int64(s) * int64(inv)) >> 24)
+			cur[x] = uint8((int64(s)*int64(inv) + half) >> 24)
 			sums[x] = s + int32(in[x]) - int32(out[x])
 		}
 	}
@@ -165,6 +189,10 @@ func blurColumns(p plane, r int, sums []int32) {
 
 // reciprocal is 1/(2r+1) in 8.24 fixed point: multiplying by it is much
 // cheaper than dividing in the inner loops, and exact for sums of bytes.
+// Averages are rounded to the nearest (adding half before the shift):
+// truncating lost about 3% of a shadow's ink over three passes.
+const half = 1 << 23
+
 func reciprocal(r int) int {
 	div := 2*r + 1
 	return ((1 << 24) + div - 1) / div

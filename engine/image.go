@@ -206,11 +206,11 @@ func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity
 // asked: the blur runs on the scaled picture, so its cost follows the
 // box, not the photo.
 func scaledPicture(dr image.Rectangle, img image.Image, fit picFit, sx0, sy0, sx1, sy1 float64) *image.RGBA {
+	if fit.blur > 0 {
+		return blurredPicture(dr.Dx(), dr.Dy(), img, fit.blur, sx0, sy0, sx1, sy1)
+	}
 	scratch := image.NewRGBA(image.Rect(0, 0, dr.Dx(), dr.Dy()))
 	resample.ScaleF(scratch, scratch.Bounds(), img, sx0, sy0, sx1, sy1)
-	if fit.blur > 0 {
-		blurPicture(scratch, fit.blur)
-	}
 	return scratch
 }
 
