@@ -80,9 +80,10 @@ func ellipticRectPath(w, h, rx, ry float64) *canvas.Path {
 type shape interface {
 	// coverage rasterizes the shape grown by spread pixels (shrunk when
 	// spread is negative), with margin blank pixels all round for a blur
-	// to spread into. It returns the mask and where it lies on the card;
+	// to spread into, within clip (a huge box is not rasterized beyond
+	// what can show). It returns the mask and where it lies on the card;
 	// a nil mask means nothing is left of the shape.
-	coverage(spread float64, margin int) (*image.Alpha, image.Rectangle)
+	coverage(spread float64, margin int, clip image.Rectangle) (*image.Alpha, image.Rectangle)
 }
 
 // roundedBox is a box with its corners: the shape of a rect, a tag's
@@ -92,7 +93,7 @@ type roundedBox struct {
 	corners corners
 }
 
-func (s roundedBox) coverage(spread float64, margin int) (*image.Alpha, image.Rectangle) {
+func (s roundedBox) coverage(spread float64, margin int, clip image.Rectangle) (*image.Alpha, image.Rectangle) {
 	g := rect{s.box.X - spread, s.box.Y - spread, s.box.W + 2*spread, s.box.H + 2*spread}
 	if g.W <= 0 || g.H <= 0 {
 		return nil, image.Rectangle{}
@@ -106,7 +107,10 @@ func (s roundedBox) coverage(spread float64, margin int) (*image.Alpha, image.Re
 	area := image.Rect(
 		int(math.Floor(g.X)), int(math.Floor(g.Y)),
 		int(math.Ceil(g.X+g.W)), int(math.Ceil(g.Y+g.H)),
-	).Inset(-margin)
+	).Inset(-margin).Intersect(clip)
+	if area.Empty() {
+		return nil, image.Rectangle{}
+	}
 	return rasterizeAt(ellipticRectPath(g.W, g.H, min(rx, g.W/2), min(ry, g.H/2)), g.X, g.Y+g.H, area), area
 }
 
@@ -130,7 +134,7 @@ type alphaShape struct {
 	at   image.Point
 }
 
-func (s alphaShape) coverage(spread float64, margin int) (*image.Alpha, image.Rectangle) {
+func (s alphaShape) coverage(spread float64, margin int, _ image.Rectangle) (*image.Alpha, image.Rectangle) {
 	grow := int(math.Round(math.Abs(spread)))
 	pad := margin + grow
 	b := s.mask.Bounds()

@@ -306,3 +306,20 @@ func BenchmarkShadow(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBoxBlur blurs a mask the size of the news card's headline
+// shadow (blur 6), as every text shadow does.
+func BenchmarkBoxBlur(b *testing.B) {
+	src := image.NewAlpha(image.Rect(0, 0, 1100, 200))
+	for i := range src.Pix {
+		if (i/7)%3 == 0 {
+			src.Pix[i] = 255
+		}
+	}
+	a := image.NewAlpha(src.Rect)
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(a.Pix, src.Pix)
+		boxBlur(a, 6)
+	}
+}

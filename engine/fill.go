@@ -73,7 +73,7 @@ func fillShape(st *renderState, s roundedBox, k ink) {
 		}
 		return
 	}
-	if mask, area := s.coverage(0, 0); mask != nil {
+	if mask, area := s.coverage(0, 0, st.dst.Bounds()); mask != nil {
 		k.paint(st.dst, mask, area)
 	}
 }

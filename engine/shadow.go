@@ -87,7 +87,11 @@ func (s *shadow) blurMargin() int {
 // a rect, a pill or a stack's box, an alphaShape for a picture.
 func drawShadows(st *renderState, shadows []*shadow, sh shape, opacity float64) {
 	for _, s := range slices.Backward(shadows) {
-		if mask, area := sh.coverage(s.spread, s.blurMargin()); mask != nil {
+		// Only what can land on the card, after the offset, with room
+		// for the blur to come in from beyond its edges.
+		off := image.Pt(int(math.Round(s.dx)), int(math.Round(s.dy)))
+		clip := st.dst.Bounds().Sub(off).Inset(-s.blurMargin())
+		if mask, area := sh.coverage(s.spread, s.blurMargin(), clip); mask != nil {
 			s.paint(st, mask, area, opacity)
 		}
 	}
