@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"fmt"
-	"image"
-)
+import "image"
 
 // blendMode is how a layer's colours mix with what is under it: the
 // separable modes of the W3C Compositing and Blending spec, composited
@@ -47,11 +44,9 @@ func (st *renderState) blended(mode blendMode, draw func() error) error {
 	return err
 }
 
-// blendImage blends src onto dst (same bounds), both premultiplied.
+// blendImage blends src onto dst, both premultiplied and of the same
+// bounds (the scratch is made from the card's).
 func blendImage(dst, src *image.RGBA, mode blendMode) {
-	if dst.Rect != src.Rect {
-		panic(fmt.Sprintf("blendImage: %v onto %v", src.Rect, dst.Rect))
-	}
 	d, s := dst.Pix, src.Pix
 	for i := 0; i+3 < len(s); i += 4 {
 		if s[i+3] == 0 {

@@ -149,26 +149,28 @@ func (s alphaShape) coverage(spread float64, margin int, _ image.Rectangle) (*im
 }
 
 // morph dilates (grow) or erodes a mask by r pixels with a square
-// window: a running maximum (or minimum) along rows, then columns.
+// window: a running maximum (or minimum) along rows, then columns, each
+// in time independent of r (van Herk / Gil-Werman), since a spread of 64
+// on a big picture would otherwise cost 129 comparisons a pixel.
 func morph(a *image.Alpha, r int, grow bool) {
 	w, h := a.Rect.Dx(), a.Rect.Dy()
-	pick := func(x, y uint8) uint8 {
-		if grow == (x > y) {
-			return x
-		}
-		return y
+	neutral, pick := uint8(255), func(x, y uint8) uint8 { return min(x, y) }
+	if grow {
+		neutral, pick = 0, func(x, y uint8) uint8 { return max(x, y) }
 	}
-	line := make([]uint8, max(w, h))
+	n := max(w, h)
+	line := make([]uint8, n+2*r) // the line with r neutral pixels each side
+	fwd, back := make([]uint8, len(line)), make([]uint8, len(line))
 	run := func(get func(int) uint8, set func(int, uint8), n int) {
-		for i := range n {
-			line[i] = get(i)
+		for i := range line[:n+2*r] {
+			line[i] = neutral
 		}
 		for i := range n {
-			v := line[i]
-			for j := max(i-r, 0); j <= min(i+r, n-1); j++ {
-				v = pick(v, line[j])
-			}
-			set(i, v)
+			line[i+r] = get(i)
+		}
+		windowExtreme(line[:n+2*r], fwd, back, 2*r+1, pick)
+		for i := range n {
+			set(i, pick(back[i], fwd[i+2*r]))
 		}
 	}
 	for y := range h {
@@ -177,5 +179,27 @@ func morph(a *image.Alpha, r int, grow bool) {
 	}
 	for x := range w {
 		run(func(i int) uint8 { return a.Pix[i*a.Stride+x] }, func(i int, v uint8) { a.Pix[i*a.Stride+x] = v }, h)
+	}
+}
+
+// windowExtreme fills, for blocks of size k, fwd[i] with the extreme of
+// line from i's block start to i and back[i] with that from i to its
+// block end; the extreme over any window line[i:i+k] is then
+// pick(back[i], fwd[i+k-1]).
+func windowExtreme(line, fwd, back []uint8, k int, pick func(x, y uint8) uint8) {
+	n := len(line)
+	for i, v := range line {
+		if i%k == 0 {
+			fwd[i] = v
+		} else {
+			fwd[i] = pick(fwd[i-1], v)
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		if i == n-1 || (i+1)%k == 0 {
+			back[i] = line[i]
+		} else {
+			back[i] = pick(back[i+1], line[i])
+		}
 	}
 }

@@ -323,3 +323,43 @@ func BenchmarkBoxBlur(b *testing.B) {
 		boxBlur(a, 6)
 	}
 }
+
+// TestMorphMatchesNaive compares the running extreme with a plain loop
+// over each window, on random masks.
+func TestMorphMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, grow := range []bool{true, false} {
+		for r := 1; r <= 7; r++ {
+			a := image.NewAlpha(image.Rect(0, 0, 23, 17))
+			for i := range a.Pix {
+				a.Pix[i] = uint8(rng.IntN(256))
+			}
+			want := naiveMorph(a, r, grow)
+			morph(a, r, grow)
+			for i := range a.Pix {
+				if a.Pix[i] != want[i] {
+					t.Fatalf("grow %v, r %d: pixel %d = %d, want %d", grow, r, i, a.Pix[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func naiveMorph(a *image.Alpha, r int, grow bool) []uint8 {
+	w, h := a.Rect.Dx(), a.Rect.Dy()
+	out := make([]uint8, len(a.Pix))
+	for y := range h {
+		for x := range w {
+			v := a.Pix[y*a.Stride+x]
+			for yy := max(y-r, 0); yy <= min(y+r, h-1); yy++ {
+				for xx := max(x-r, 0); xx <= min(x+r, w-1); xx++ {
+					if p := a.Pix[yy*a.Stride+xx]; (grow && p > v) || (!grow && p < v) {
+						v = p
+					}
+				}
+			}
+			out[y*a.Stride+x] = v
+		}
+	}
+	return out
+}
