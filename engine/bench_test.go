@@ -175,3 +175,36 @@ func BenchmarkStackCards(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEffects renders each effects case of testdata/cases (photo
+// decoded on every render), beside the news card in the same run, so the
+// cost of shadows, blur, blend modes and gradient fills reads as a ratio.
+func BenchmarkEffects(b *testing.B) {
+	photo, err := os.ReadFile(filepath.Join(root, "testdata/bg.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases := []struct{ name, layout string }{{"news", "layouts/news.json"}}
+	for _, n := range []string{"shadow", "blur", "blend", "gradient", "circle"} {
+		cases = append(cases, struct{ name, layout string }{n, "testdata/layouts/effects-" + n + ".json"})
+	}
+	for _, bc := range cases {
+		tp := load(b, bc.layout)
+		data := engine.Data{"title": referenceData["title"], "brand": "NewsDaily", "imageUrl": "testdata/bg.jpg", "photo": "testdata/bg.jpg"}
+		if bc.name == "shadow" {
+			data["imageUrl"] = "" // its cutout falls back; the photo field is what costs
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := processCPU()
+			for b.Loop() {
+				img, _, err := tp.Render(context.Background(), data, engine.RenderOptions{Images: bytesLoader(photo)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				engine.Recycle(img)
+			}
+			b.ReportMetric((processCPU()-cpu)*1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+}

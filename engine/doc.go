@@ -19,6 +19,12 @@
 // kept apart from the compiled stackLayer. [Encode] turns the result into WebP, PNG
 // or JPEG within an optional byte budget.
 //
+// Effects follow shapes: a layer's shadows are cast from a shape (its box
+// with its corners, or a picture's alpha), grown by a spread and blurred
+// by the one box blur of blur.go; gradient fills paint a shape's coverage
+// mask with the gradient layer's loop; a blend mode draws the layer onto
+// a scratch card and blends it in. Nothing of it is kept between renders.
+//
 // Errors: Render returns a *[DataError] when the data does not fit the
 // layout's fields, and the context's error when it ends (checked between
 // layers). A picture that cannot be loaded is not an error: the layer draws

@@ -14,21 +14,25 @@ import (
 )
 
 // imageLayer draws a picture fitted into a box: a photo named by a data
-// field (loaded per render), or an asset next to the layout (loaded and
-// fitted once, at compile time).
+// field (loaded per render), or an asset next to the layout (loaded,
+// fitted and blurred once, at compile time); with optional shadows, cast
+// from the picture's shape, and a blend mode.
 type imageLayer struct {
 	box      rect
 	field    string      // image field to load per render, or ""
 	asset    *image.RGBA // the asset already fitted into the box, or nil
 	fit      picFit
 	fallback fallback
+	shadows  []*shadow
+	blend    blendMode
 }
 
 // picFit is how a picture is fitted into its box.
 type picFit struct {
 	mode           string // cover, contain, fill
 	focusX, focusY float64
-	radius         float64
+	corners        corners
+	blur           float64 // standard deviation in pixels, as CSS's blur(); 0 for none
 }
 
 // fallback is what an image layer draws when its picture cannot be had.
@@ -42,7 +46,10 @@ func (c *compiler) imageLayer(ptr string, spec *LayerSpec) drawer {
 	if f := spec.Focus; f != nil {
 		l.fit.focusX, l.fit.focusY = floatOr(f.X, 0.5), floatOr(f.Y, 0.5)
 	}
-	l.fit.radius = floatOr(spec.Radius, 0)
+	l.fit.corners = c.corners(ptr+"/radius", spec.Radius, 0)
+	l.fit.blur = floatOr(spec.Blur, 0)
+	l.shadows = c.shadows(ptr+"/shadow", spec.Shadow)
+	l.blend = c.blend(ptr+"/blend", spec.Blend)
 	if fb := spec.Fallback; fb != nil {
 		if fb.Color != "" {
 			col := c.color(ptr+"/fallback/color", fb.Color, "transparent")
@@ -94,8 +101,12 @@ func (c *compiler) fittedAsset(ptr, src string, box rect, fit picFit) *image.RGB
 }
 
 func (l *imageLayer) draw(st *renderState, ly *layer) error {
+	return st.blended(l.blend, func() error { return l.paint(st, ly) })
+}
+
+func (l *imageLayer) paint(st *renderState, ly *layer) error {
 	if l.asset != nil {
-		compositeAt(st.dst, l.box.pixels().Min, l.asset, ly.opacity)
+		l.composite(st, l.asset, l.box.pixels().Min, ly.opacity)
 		return nil
 	}
 	ref := st.vals[l.field]
@@ -104,8 +115,33 @@ func (l *imageLayer) draw(st *renderState, ly *layer) error {
 		st.info.Fallbacks = append(st.info.Fallbacks, Fallback{Layer: ly.name, Reason: reason})
 		return l.drawFallback(st, ly)
 	}
+	if len(l.shadows) > 0 {
+		// An opaque photo's shape is its box with its corners; only a
+		// picture with transparency needs its own alpha as the shape.
+		dr, sx0, sy0, sx1, sy1 := fitRects(l.box, img.Bounds(), l.fit)
+		if dr.Empty() {
+			return nil
+		}
+		if !isOpaque(img) {
+			l.composite(st, fitPicture(dr, img, l.fit, sx0, sy0, sx1, sy1), dr.Min, ly.opacity)
+			return nil
+		}
+		drawShadows(st, l.shadows, roundedBox{pixelRect(dr), l.fit.corners}, ly.opacity)
+	}
 	drawPicture(st.dst, l.box, img, l.fit, ly.opacity)
 	return nil
+}
+
+// composite draws a prepared picture at p, over the shadows of its alpha.
+func (l *imageLayer) composite(st *renderState, pic *image.RGBA, p image.Point, opacity float64) {
+	if len(l.shadows) > 0 {
+		drawShadows(st, l.shadows, alphaShape{alphaOf(pic), p}, opacity)
+	}
+	compositeAt(st.dst, p, pic, opacity)
+}
+
+func pixelRect(r image.Rectangle) rect {
+	return rect{float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())}
 }
 
 // load fetches the picture; a nil image comes with the reason to report.
@@ -129,13 +165,18 @@ func (l *imageLayer) load(st *renderState, ref string) (image.Image, string) {
 }
 
 func (l *imageLayer) drawFallback(st *renderState, ly *layer) error {
-	if l.fallback.color != nil {
-		col := fade(l.fallback.color.resolve(st.vals), ly.opacity)
-		if l.fit.radius > 0 {
-			drawRoundedRect(st, l.box, l.fit.radius, col)
-		} else {
-			fillOver(st.dst, l.box.pixels(), col)
+	if l.fallback.color == nil {
+		if l.fallback.asset != nil {
+			l.composite(st, l.fallback.asset, l.box.pixels().Min, ly.opacity)
 		}
+		return nil
+	}
+	drawShadows(st, l.shadows, roundedBox{l.box, l.fit.corners}, ly.opacity)
+	col := fade(l.fallback.color.resolve(st.vals), ly.opacity)
+	if !l.fit.corners.zero() {
+		drawRoundedRect(st, l.box, l.fit.corners, col)
+	} else {
+		fillOver(st.dst, l.box.pixels(), col)
 	}
 	if l.fallback.asset != nil {
 		compositeAt(st.dst, l.box.pixels().Min, l.fallback.asset, ly.opacity)
@@ -144,22 +185,45 @@ func (l *imageLayer) drawFallback(st *renderState, ly *layer) error {
 }
 
 // drawPicture fits img into box on dst. The common case (an opaque photo,
-// square corners, full opacity) is scaled straight into dst; anything else
-// goes through a scratch image and a mask.
+// square corners, full opacity, no blur) is scaled straight into dst;
+// anything else goes through a scratch image and a mask.
 func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity float64) {
 	dr, sx0, sy0, sx1, sy1 := fitRects(box, img.Bounds(), fit)
 	if dr.Empty() {
 		return
 	}
-	if isOpaque(img) && fit.radius == 0 && opacity >= 1 {
+	if isOpaque(img) && fit.corners.zero() && opacity >= 1 && fit.blur == 0 {
 		if !copyUnscaled(dst, dr, img, sx0, sy0, sx1, sy1) {
 			resample.ScaleF(dst, dr, img, sx0, sy0, sx1, sy1)
 		}
 		return
 	}
+	scratch := scaledPicture(dr, img, fit, sx0, sy0, sx1, sy1)
+	draw.DrawMask(dst, dr, scratch, image.Point{}, pictureMask(dr.Size(), fit.corners, opacity), image.Point{}, draw.Over)
+}
+
+// scaledPicture is the shown part of img scaled to dr's size, blurred if
+// asked: the blur runs on the scaled picture, so its cost follows the
+// box, not the photo.
+func scaledPicture(dr image.Rectangle, img image.Image, fit picFit, sx0, sy0, sx1, sy1 float64) *image.RGBA {
+	if fit.blur > 0 {
+		return blurredPicture(dr.Dx(), dr.Dy(), img, fit.blur, sx0, sy0, sx1, sy1)
+	}
 	scratch := image.NewRGBA(image.Rect(0, 0, dr.Dx(), dr.Dy()))
 	resample.ScaleF(scratch, scratch.Bounds(), img, sx0, sy0, sx1, sy1)
-	draw.DrawMask(dst, dr, scratch, image.Point{}, pictureMask(dr.Size(), fit.radius, opacity), image.Point{}, draw.Over)
+	return scratch
+}
+
+// fitPicture is the picture as drawPicture would draw it at dr, at full
+// opacity, as an image of its own: for shadows cast from its alpha.
+func fitPicture(dr image.Rectangle, img image.Image, fit picFit, sx0, sy0, sx1, sy1 float64) *image.RGBA {
+	scratch := scaledPicture(dr, img, fit, sx0, sy0, sx1, sy1)
+	if fit.corners.zero() {
+		return scratch
+	}
+	out := image.NewRGBA(scratch.Rect)
+	draw.DrawMask(out, out.Rect, scratch, image.Point{}, pictureMask(dr.Size(), fit.corners, 1), image.Point{}, draw.Src)
+	return out
 }
 
 // copyUnscaled copies the shown part of an RGBA picture that needs no
@@ -208,9 +272,9 @@ func isOpaque(img image.Image) bool {
 
 // pictureMask is the coverage of a picture: rounded corners and opacity.
 // nil means fully opaque.
-func pictureMask(size image.Point, radius, opacity float64) image.Image {
+func pictureMask(size image.Point, k corners, opacity float64) image.Image {
 	alpha := uint8(math.Round(min(max(opacity, 0), 1) * 255))
-	if radius <= 0 {
+	if k.zero() {
 		if alpha == 255 {
 			return nil
 		}
@@ -220,14 +284,14 @@ func pictureMask(size image.Point, radius, opacity float64) image.Image {
 	ras := rasterizer.FromImage(m, canvas.DPMM(1), canvas.LinearColorSpace{})
 	style := canvas.DefaultStyle
 	style.Fill = canvas.Paint{Color: color.RGBA{alpha, alpha, alpha, alpha}}
-	ras.RenderPath(roundedRectPath(rect{W: float64(size.X), H: float64(size.Y)}, radius), style, canvas.Identity)
+	ras.RenderPath(k.path(float64(size.X), float64(size.Y)), style, canvas.Identity)
 	return alphaOf(m)
 }
 
 // compositeAt draws a prepared picture over dst at p with an opacity.
 func compositeAt(dst *image.RGBA, p image.Point, img *image.RGBA, opacity float64) {
 	r := img.Bounds().Add(p)
-	draw.DrawMask(dst, r, img, image.Point{}, pictureMask(r.Size(), 0, opacity), image.Point{}, draw.Over)
+	draw.DrawMask(dst, r, img, image.Point{}, pictureMask(r.Size(), corners{}, opacity), image.Point{}, draw.Over)
 }
 
 // fillOver composites a colour over a rectangle of dst.

@@ -65,9 +65,9 @@ type LayerSpec struct {
 	Src      string        `json:"src,omitempty"`
 	Fit      string        `json:"fit,omitempty"`
 	Focus    *FocusSpec    `json:"focus,omitempty"`
-	Radius   *float64      `json:"radius,omitempty"`
+	Radius   *Length       `json:"radius,omitempty"` // image, rect, tag: pixels, or "50%" for circles and ellipses
 	Fallback *FallbackSpec `json:"fallback,omitempty"`
-	Fill     string        `json:"fill,omitempty"` // rect, svg
+	Fill     Paint         `json:"fill,omitzero"` // rect (colour or gradient), svg (colour)
 
 	// gradient
 	Angle *float64   `json:"angle,omitempty"`
@@ -77,20 +77,20 @@ type LayerSpec struct {
 	Border *BorderSpec `json:"border,omitempty"`
 
 	// text, tag
-	Text          string      `json:"text,omitempty"`
-	Font          *FontSpec   `json:"font,omitempty"`
-	Size          float64     `json:"size,omitempty"`
-	MinSize       float64     `json:"minSize,omitempty"`
-	Color         string      `json:"color,omitempty"`
-	LetterSpacing float64     `json:"letterSpacing,omitempty"`
-	LineHeight    float64     `json:"lineHeight,omitempty"`
-	Align         string      `json:"align,omitempty"`
-	VAlign        string      `json:"valign,omitempty"`
-	MaxLines      int         `json:"maxLines,omitempty"`
-	Shadow        *ShadowSpec `json:"shadow,omitempty"`
+	Text          string    `json:"text,omitempty"`
+	Font          *FontSpec `json:"font,omitempty"`
+	Size          float64   `json:"size,omitempty"`
+	MinSize       float64   `json:"minSize,omitempty"`
+	Color         Paint     `json:"color,omitzero"`
+	LetterSpacing float64   `json:"letterSpacing,omitempty"`
+	LineHeight    float64   `json:"lineHeight,omitempty"`
+	Align         string    `json:"align,omitempty"`
+	VAlign        string    `json:"valign,omitempty"`
+	MaxLines      int       `json:"maxLines,omitempty"`
+	Shadow        Shadows   `json:"shadow,omitzero"` // text: one; image, rect, tag: one or a list
 
 	// tag
-	Background string       `json:"background,omitempty"`
+	Background Paint        `json:"background,omitzero"`
 	Padding    *PaddingSpec `json:"padding,omitempty"`
 	Anchor     string       `json:"anchor,omitempty"`
 	X          *Length      `json:"x,omitempty"`
@@ -105,6 +105,9 @@ type LayerSpec struct {
 	Wrap      bool        `json:"wrap,omitempty"`
 	Dir       string      `json:"dir,omitempty"`
 	Separator *LayerSpec  `json:"separator,omitempty"`
+	// effects (see layout_effects.go)
+	Blur  *float64 `json:"blur,omitempty"`  // image
+	Blend string   `json:"blend,omitempty"` // image, rect
 }
 
 // BoxSpec places a layer; see the schema for the rules.
@@ -150,12 +153,14 @@ type FontSpec struct {
 	Style  string `json:"style,omitempty"`
 }
 
-// ShadowSpec is a text shadow.
+// ShadowSpec is a shadow: under text, or under a layer's shape (which
+// alone takes a spread).
 type ShadowSpec struct {
-	Color string   `json:"color,omitempty"`
-	X     *float64 `json:"x,omitempty"`
-	Y     *float64 `json:"y,omitempty"`
-	Blur  *float64 `json:"blur,omitempty"`
+	Color  string   `json:"color,omitempty"`
+	X      *float64 `json:"x,omitempty"`
+	Y      *float64 `json:"y,omitempty"`
+	Blur   *float64 `json:"blur,omitempty"`
+	Spread *float64 `json:"spread,omitempty"`
 }
 
 // PaddingSpec is a tag's or a stack's padding. A stack also takes one

@@ -6,19 +6,25 @@ import (
 	"github.com/tdewolff/canvas"
 )
 
-// rectLayer is a filled, optionally rounded and bordered rectangle.
+// rectLayer is a filled (colour or gradient), optionally rounded and
+// bordered rectangle, with optional shadows and a blend mode.
 type rectLayer struct {
 	box         rect
-	fill        colorValue
-	radius      float64
+	fill        fill
+	corners     corners
 	borderWidth float64
 	border      colorValue
+	shadows     []*shadow
+	blend       blendMode
 }
 
 func (c *compiler) rectLayer(ptr string, spec *LayerSpec) drawer {
-	r := &rectLayer{box: c.box(ptr, spec.Box), fill: c.color(ptr+"/fill", spec.Fill, "transparent")}
-	if spec.Radius != nil {
-		r.radius = *spec.Radius
+	r := &rectLayer{
+		box:     c.box(ptr, spec.Box),
+		fill:    c.fill(ptr+"/fill", spec.Fill, "transparent"),
+		corners: c.corners(ptr+"/radius", spec.Radius, 0),
+		shadows: c.shadows(ptr+"/shadow", spec.Shadow),
+		blend:   c.blend(ptr+"/blend", spec.Blend),
 	}
 	if b := spec.Border; b != nil {
 		r.borderWidth = b.Width
@@ -28,23 +34,34 @@ func (c *compiler) rectLayer(ptr string, spec *LayerSpec) drawer {
 }
 
 func (r *rectLayer) draw(st *renderState, l *layer) error {
-	fill := fade(r.fill.resolve(st.vals), l.opacity)
-	if fill.A > 0 {
-		drawRoundedRect(st, r.box, r.radius, fill)
+	return st.blended(r.blend, func() error {
+		shape := roundedBox{r.box, r.corners}
+		drawShadows(st, r.shadows, shape, l.opacity)
+		fillShape(st, shape, r.fill.resolve(st.vals, l.opacity, r.box))
+		if r.borderWidth > 0 {
+			r.drawBorder(st, fade(r.border.resolve(st.vals), l.opacity))
+		}
+		return nil
+	})
+}
+
+// drawBorder strokes along the inside of the edge, as CSS box-sizing:
+// border-box.
+func (r *rectLayer) drawBorder(st *renderState, border color.RGBA) {
+	w := min(r.borderWidth, r.box.W/2, r.box.H/2)
+	inner := rect{r.box.X + w/2, r.box.Y + w/2, r.box.W - w, r.box.H - w}
+	var p *canvas.Path
+	if r.corners.percent {
+		rx, ry := r.corners.radii(r.box.W, r.box.H)
+		p = ellipticRectPath(inner.W, inner.H, max(rx-w/2, 0), max(ry-w/2, 0))
+	} else {
+		p = roundedRectPath(inner, max(r.corners.value-w/2, 0))
 	}
-	if r.borderWidth > 0 {
-		border := fade(r.border.resolve(st.vals), l.opacity)
-		// Stroke along the inside of the edge, as CSS box-sizing: border-box.
-		w := min(r.borderWidth, r.box.W/2, r.box.H/2)
-		inner := rect{r.box.X + w/2, r.box.Y + w/2, r.box.W - w, r.box.H - w}
-		p := roundedRectPath(inner, max(r.radius-w/2, 0))
-		style := canvas.DefaultStyle
-		style.Fill = canvas.Paint{}
-		style.Stroke = canvas.Paint{Color: border}
-		style.StrokeWidth = w
-		st.rasterizer().RenderPath(p, style, canvas.Identity.Translate(inner.X, st.flipY(inner.Y+inner.H)))
-	}
-	return nil
+	style := canvas.DefaultStyle
+	style.Fill = canvas.Paint{}
+	style.Stroke = canvas.Paint{Color: border}
+	style.StrokeWidth = w
+	st.rasterizer().RenderPath(p, style, canvas.Identity.Translate(inner.X, st.flipY(inner.Y+inner.H)))
 }
 
 // roundedRectPath is a rectangle of r's size at the origin, in canvas
@@ -57,11 +74,11 @@ func roundedRectPath(r rect, radius float64) *canvas.Path {
 	return canvas.RoundedRectangle(r.W, r.H, radius)
 }
 
-// drawRoundedRect fills a rounded rectangle given in card pixels.
-func drawRoundedRect(st *renderState, r rect, radius float64, fill color.RGBA) {
+// drawRoundedRect fills a box with its corners, given in card pixels.
+func drawRoundedRect(st *renderState, r rect, k corners, fill color.RGBA) {
 	style := canvas.DefaultStyle
 	style.Fill = canvas.Paint{Color: fill}
-	st.rasterizer().RenderPath(roundedRectPath(r, radius), style, canvas.Identity.Translate(r.X, st.flipY(r.Y+r.H)))
+	st.rasterizer().RenderPath(k.path(r.W, r.H), style, canvas.Identity.Translate(r.X, st.flipY(r.Y+r.H)))
 }
 
 var _ drawer = (*rectLayer)(nil)

@@ -23,8 +23,9 @@ type stackLayer struct {
 	dir       string // ltr, rtl, auto
 	items     []*stackItem
 	separator *stackItem
-	fill      *colorValue
-	radius    float64
+	fill      fill
+	corners   corners
+	shadows   []*shadow
 }
 
 // stackItem is a child of a stack: a compiled layer and how it is sized.
@@ -103,11 +104,9 @@ func (c *compiler) stackLayer(ptr string, spec *LayerSpec) drawer {
 		justify: cmpOr(spec.Justify, "start"),
 		wrap:    spec.Wrap,
 		dir:     cmpOr(spec.Dir, "ltr"),
-		radius:  floatOr(spec.Radius, 0),
-	}
-	if spec.Fill != "" {
-		fill := c.color(ptr+"/fill", spec.Fill, "transparent")
-		s.fill = &fill
+		fill:    c.fill(ptr+"/fill", spec.Fill, "transparent"),
+		corners: c.corners(ptr+"/radius", spec.Radius, 0),
+		shadows: c.shadows(ptr+"/shadow", spec.Shadow),
 	}
 	if s.align == "baseline" && s.column {
 		c.errorf(ptr+"/align", `"baseline" aligns the texts of a row; a column aligns start, center, end or stretch`)

@@ -43,12 +43,12 @@ func (s *stackLayer) layout(st *renderState) (*stackRun, rect, error) {
 	return run, box, nil
 }
 
-// paint fills the stack's background and draws its placed children.
+// paint draws the stack's shadows and background, then its placed children.
 func (s *stackLayer) paint(st *renderState, l *layer, run *stackRun, box rect) error {
-	if s.fill != nil {
-		if c := fade(s.fill.resolve(st.vals), l.opacity); c.A > 0 {
-			drawRoundedRect(st, box, s.radius, c)
-		}
+	shape := roundedBox{box: box, corners: s.corners}
+	drawShadows(st, s.shadows, shape, l.opacity)
+	if k := s.fill.resolve(st.vals, l.opacity, box); k.visible() {
+		fillShape(st, shape, k)
 	}
 	for _, n := range run.placed {
 		if err := st.ctx.Err(); err != nil {

@@ -41,8 +41,8 @@ func (c *compiler) svgLayer(ptr string, spec *LayerSpec) drawer {
 		return nil
 	}
 	s := &svgLayer{}
-	if spec.Fill != "" {
-		fill := c.color(ptr+"/fill", spec.Fill, "black")
+	if spec.Fill.Color != "" {
+		fill := c.color(ptr+"/fill", spec.Fill.Color, "black")
 		s.fill = &fill
 	}
 	px := box.pixels()

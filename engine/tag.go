@@ -12,10 +12,11 @@ type tagLayer struct {
 	font          *fonts.Stack
 	size          float64
 	letterSpacing float64
-	color         colorValue
-	background    colorValue
+	color         fill // over the pill
+	background    fill
 	padX, padY    float64
-	radius        float64
+	corners       corners
+	shadows       []*shadow
 	anchor        string
 	x, y          float64
 	maxWidth      float64
@@ -27,17 +28,18 @@ func (c *compiler) tagLayer(ptr string, spec *LayerSpec) drawer {
 		font:          c.fontFor(ptr, spec.Font),
 		size:          spec.Size,
 		letterSpacing: spec.LetterSpacing,
-		color:         c.color(ptr+"/color", spec.Color, "white"),
-		background:    c.color(ptr+"/background", spec.Background, "#e11d48"),
-		padX:          14, padY: 6, radius: 6,
-		anchor: cmpOr(spec.Anchor, "top-left"),
-		x:      lengthOr(spec.X, c.width, 40),
-		y:      lengthOr(spec.Y, c.height, 32),
+		color:         c.fill(ptr+"/color", spec.Color, "white"),
+		background:    c.fill(ptr+"/background", spec.Background, "#e11d48"),
+		padX:          14, padY: 6,
+		corners: c.corners(ptr+"/radius", spec.Radius, 6),
+		shadows: c.shadows(ptr+"/shadow", spec.Shadow),
+		anchor:  cmpOr(spec.Anchor, "top-left"),
+		x:       lengthOr(spec.X, c.width, 40),
+		y:       lengthOr(spec.Y, c.height, 32),
 	}
 	if p := spec.Padding; p != nil {
 		t.padX, t.padY = floatOr(p.X, t.padX), floatOr(p.Y, t.padY)
 	}
-	t.radius = floatOr(spec.Radius, t.radius)
 	t.maxWidth = lengthOr(spec.MaxWidth, c.width, c.width-2*t.x)
 	if t.maxWidth <= 2*t.padX {
 		c.errorf(ptr+"/maxWidth", "the tag has no room for text: maxWidth %.0fpx is not wider than its padding", t.maxWidth)
@@ -102,13 +104,15 @@ func (t *tagLayer) baseline() float64 { return t.padY + t.font.Ascent()*t.size }
 func (t *tagLayer) paint(st *renderState, l *layer, box rect, s string, block typeset.Block) error {
 	st.warnMissing(l, t.font, s)
 	st.drawnBox, st.fontSize = &box, t.size
-	drawRoundedRect(st, box, t.radius, fade(t.background.resolve(st.vals), l.opacity))
+	pill := roundedBox{box, t.corners}
+	drawShadows(st, t.shadows, pill, l.opacity)
+	fillShape(st, pill, t.background.resolve(st.vals, l.opacity, box))
 	set, err := t.font.Line(block.Lines[0].Text, t.size, t.letterSpacing, fonts.IsRTL(s))
 	if err != nil {
 		return err
 	}
 	baseline := box.Y + t.baseline()
-	drawGlyphs(st, []placedLine{{set, box.X + t.padX, baseline}}, fade(t.color.resolve(st.vals), l.opacity), nil, l.opacity)
+	drawGlyphs(st, []placedLine{{set, box.X + t.padX, baseline}}, t.color.resolve(st.vals, l.opacity, box), nil, l.opacity)
 	return nil
 }
 

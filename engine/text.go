@@ -14,7 +14,7 @@ type textLayer struct {
 	size, minSize float64
 	lineHeight    float64
 	letterSpacing float64
-	color         colorValue
+	color         fill // a gradient spans the box
 	align, valign string
 	maxLines      int
 	shadow        *shadow
@@ -29,11 +29,11 @@ func (c *compiler) textLayer(ptr string, spec *LayerSpec) drawer {
 		minSize:       spec.MinSize,
 		lineHeight:    cmpOr(spec.LineHeight, 1.2),
 		letterSpacing: spec.LetterSpacing,
-		color:         c.color(ptr+"/color", spec.Color, "white"),
+		color:         c.fill(ptr+"/color", spec.Color, "white"),
 		align:         cmpOr(spec.Align, "start"),
 		valign:        cmpOr(spec.VAlign, "top"),
 		maxLines:      spec.MaxLines,
-		shadow:        c.shadow(ptr+"/shadow", spec.Shadow),
+		shadow:        c.textShadow(ptr+"/shadow", spec.Shadow),
 	}
 	if t.minSize > t.size {
 		c.errorf(ptr+"/minSize", "minSize %v is larger than size %v", t.minSize, t.size)
@@ -90,7 +90,7 @@ func (t *textLayer) paint(st *renderState, l *layer, box rect, s string, block t
 		baseline := top + float64(i)*block.LineHeight + baselineOffset(t.font, block.Size, block.LineHeight)
 		lines = append(lines, placedLine{set, x, baseline})
 	}
-	drawGlyphs(st, lines, fade(t.color.resolve(st.vals), l.opacity), t.shadow, l.opacity)
+	drawGlyphs(st, lines, t.color.resolve(st.vals, l.opacity, t.box), t.shadow, l.opacity)
 	return nil
 }
 

@@ -2,20 +2,18 @@ package engine
 
 import (
 	"image"
-	"image/color"
-	"image/draw"
 	"math"
 
 	"github.com/tdewolff/canvas"
 	"golang.org/x/image/vector"
 )
 
-// drawGlyphs paints placed glyph outlines in col, with an optional shadow
+// drawGlyphs paints placed glyph outlines in an ink, with an optional shadow
 // under them. The outlines are rasterized once into a coverage mask
 // (x/image/vector accumulates coverage several times faster than the
 // scanline rasterizer canvas uses), and that one mask serves both the
 // shadow, blurred and offset, and the text itself.
-func drawGlyphs(st *renderState, lines []placedLine, col color.RGBA, sh *shadow, opacity float64) {
+func drawGlyphs(st *renderState, lines []placedLine, k ink, sh *shadow, opacity float64) {
 	pad := 0
 	if sh != nil && sh.blurRadius >= 0.5 {
 		pad = int(math.Ceil(sh.blurRadius * 2))
@@ -25,9 +23,7 @@ func drawGlyphs(st *renderState, lines []placedLine, col color.RGBA, sh *shadow,
 		if sh != nil {
 			sh.draw(st, mask, area, opacity)
 		}
-		if col.A > 0 {
-			draw.DrawMask(st.dst, area, image.NewUniform(col), image.Point{}, mask, image.Point{}, draw.Over)
-		}
+		k.paint(st.dst, mask, area)
 	}
 	drawBitmaps(st, lines, opacity)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -89,12 +90,36 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	if len(ve.Causes) == 0 {
 		return []*jsonschema.ValidationError{ve}
 	}
+	causes := ve.Causes
+	if strings.HasSuffix(ve.KeywordLocation, "/oneOf") {
+		causes = sameTypeBranches(causes)
+	}
 	var out []*jsonschema.ValidationError
-	for _, c := range ve.Causes {
+	for _, c := range causes {
 		out = append(out, leaves(c)...)
 	}
 	return out
 }
+
+// sameTypeBranches keeps, of the failed branches of a oneOf (a colour or
+// a gradient object, one shadow or a list), those written in the value's
+// JSON type: "expected string, but got object" says nothing when the
+// object branch says what is wrong with the object.
+func sameTypeBranches(causes []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	var kept []*jsonschema.ValidationError
+	for _, c := range causes {
+		if !slices.ContainsFunc(leaves(c), func(l *jsonschema.ValidationError) bool { return !typeMismatchRe.MatchString(l.Message) }) {
+			continue // only says the value is of another type
+		}
+		kept = append(kept, c)
+	}
+	if len(kept) == 0 {
+		return causes
+	}
+	return kept
+}
+
+var typeMismatchRe = regexp.MustCompile(`^expected \w+, but got \w+$`)
 
 var additionalRe = regexp.MustCompile(`^additionalProperties (.+) not allowed$`)
 var quotedRe = regexp.MustCompile(`'([^']*)'`)
@@ -112,6 +137,9 @@ func toProblem(loc *Locator, ve *jsonschema.ValidationError) Problem {
 	}
 	if strings.Contains(ve.AbsoluteKeywordLocation, "/$defs/length/oneOf") {
 		msg = `must be a number of pixels, or a string like "48px" or "40%"`
+	}
+	if strings.Contains(ve.AbsoluteKeywordLocation, "/$defs/radius/oneOf") {
+		msg = `must be a number of pixels (0 or more), or a string like "24px" or "50%"`
 	}
 	msg = strings.Replace(msg, "missing properties: ", "missing required property ", 1)
 	return loc.Problem(ptr, "%s", msg)
