@@ -1,10 +1,12 @@
 package schema
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Problem is one thing wrong with a layout file, with its place in the file.
@@ -65,17 +67,26 @@ func (ps Problems) Err() error {
 }
 
 // Locator turns JSON Pointers into line:column positions in one document.
+// It indexes the document on first use, at most once, in time and memory
+// linear in its size; a document with no problems is never indexed.
 type Locator struct {
 	file string
 	data []byte
-	pos  map[string]int // pointer → byte offset of its key or element
+
+	once sync.Once
+	idx  *index
 }
 
-// NewLocator indexes data, a JSON document read from file. A document that
-// is not valid JSON gets a locator that still places problems, at 0:0 (or
-// at the syntax error, see [SyntaxProblem]).
+// NewLocator returns a locator for data, a JSON document read from file. A
+// document that is not valid JSON gets a locator that still places
+// problems, at 0:0 (or at the syntax error, see [SyntaxProblem]).
 func NewLocator(file string, data []byte) *Locator {
-	return &Locator{file: file, data: data, pos: index(data)}
+	return &Locator{file: file, data: data}
+}
+
+func (l *Locator) positions() *index {
+	l.once.Do(func() { l.idx = newIndex(l.data) })
+	return l.idx
 }
 
 // Problem returns a problem at pointer. When pointer itself is not in the
@@ -83,39 +94,28 @@ func NewLocator(file string, data []byte) *Locator {
 // used for the position; the pointer stays as given.
 func (l *Locator) Problem(pointer, format string, args ...any) Problem {
 	p := Problem{File: l.file, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
-	for ptr := pointer; ; ptr = parent(ptr) {
-		if off, ok := l.pos[ptr]; ok {
-			p.Line, p.Column = lineCol(l.data, off)
-			return p
-		}
-		if ptr == "" {
-			return p
-		}
+	if off, ok := l.positions().offset(pointer); ok {
+		p.Line, p.Column = lineCol(l.data, off)
 	}
+	return p
 }
 
 // ProblemAtOffset returns a problem at a byte offset, for decoders that
-// report offsets rather than pointers.
+// report offsets rather than pointers. It needs no index.
 func (l *Locator) ProblemAtOffset(offset int64, pointer, format string, args ...any) Problem {
 	p := Problem{File: l.file, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
 	p.Line, p.Column = lineCol(l.data, int(offset))
 	return p
 }
 
-func parent(ptr string) string {
-	i := strings.LastIndexByte(ptr, '/')
-	if i <= 0 {
-		return ""
-	}
-	return ptr[:i]
-}
-
-// lineCol converts a byte offset to a 1-based line and column.
+// lineCol converts a byte offset to a 1-based line and column. It works on
+// the bytes in place: a copy per problem would make many problems in a big
+// document cost its size squared.
 func lineCol(data []byte, off int) (line, col int) {
 	off = min(max(off, 0), len(data))
-	line = 1 + strings.Count(string(data[:off]), "\n")
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
 	col = off + 1
-	if nl := strings.LastIndexByte(string(data[:off]), '\n'); nl >= 0 {
+	if nl := bytes.LastIndexByte(data[:off], '\n'); nl >= 0 {
 		col = off - nl
 	}
 	return line, col
