@@ -8,139 +8,135 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// An index maps JSON Pointers to byte offsets in one document. It is a tree
-// of offsets and parent links, one node per member and element, so it grows
-// linearly with the document however deep it nests: a pointer string is
-// never stored, only built (by the caller) for the problems reported.
+// An index maps JSON Pointers to byte offsets in one document. It is built
+// lazily: finding a pointer lists the members or elements of each object
+// or array on its way, once per object or array, and nothing else. A
+// problem at the top of a wide document costs nothing; problems deep in it
+// cost the bytes of the values on their paths, each read once. No pointer
+// string is ever stored.
 type index struct {
-	nodes []node
-	kids  map[edge]int32 // child of a node by member name or element index
+	data       []byte
+	dec        *jsontext.Decoder
+	containers map[int]*container // by the offset of the object or array
 }
 
-// node is one value of the document.
-type node struct {
-	start int  // offset of the member's key, or of the element itself
-	array bool // the value is an array, so its children go by index
+// container lists the children of one object or array.
+type container struct {
+	elements []child          // arrays: by index
+	members  map[string]child // objects: by name; the last duplicate wins
 }
 
-// edge names a child of parent: index >= 0 for an array element, else the
-// member name.
-type edge struct {
-	parent int32
-	index  int32
-	name   string
+// child is one member or element.
+type child struct {
+	start int // offset of the member's key, or of the element
+	value int // offset of the value
 }
 
-// cursor is one open object or array while walking a document.
-type cursor struct {
-	node   int32
-	array  bool
-	next   int32 // index of the next element, for arrays
-	member int32 // node of the member whose name was just read, or -1
-}
-
-// decoderOptions make the walk as lenient as encoding/json, which decodes
-// the document afterwards: it must not stop where encoding/json goes on.
+// decoderOptions make reading as lenient as encoding/json, which decodes
+// the document: a document it accepts must be read to its end.
 var decoderOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
-// newIndex walks a JSON document once and records, for every member and
-// element, the byte offset where it starts: the key of an object member,
-// the first byte of an array element. It stops quietly at a syntax error,
-// keeping what it found before it.
 func newIndex(data []byte) *index {
-	x := &index{kids: map[edge]int32{}}
-	dec := jsontext.NewDecoder(bytes.NewBuffer(data), decoderOptions...)
-	var stack []cursor
-	for {
-		start := skipSpace(data, int(dec.InputOffset()))
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return x
-		}
-		kind := tok.Kind()
-		if kind == '}' || kind == ']' {
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
-				return x // only the first document counts
-			}
-			continue
-		}
-		id := x.place(stack, tok, start)
-		if kind == '{' || kind == '[' {
-			x.nodes[id].array = kind == '['
-			stack = append(stack, cursor{node: id, array: kind == '[', member: -1})
-		} else if len(stack) == 0 {
-			return x // a lone scalar
-		}
-	}
-}
-
-// place records a token read at start inside the innermost open value and
-// returns the node of the value it begins. A member name makes the
-// member's node, which its value then takes.
-func (x *index) place(stack []cursor, tok jsontext.Token, start int) int32 {
-	if len(stack) == 0 {
-		return x.add(start)
-	}
-	top := &stack[len(stack)-1]
-	switch {
-	case top.array:
-		id := x.add(start)
-		x.kids[edge{parent: top.node, index: top.next}] = id
-		top.next++
-		return id
-	case top.member < 0:
-		id := x.add(start)
-		x.kids[edge{parent: top.node, index: -1, name: tok.String()}] = id
-		top.member = id
-		return id
-	default:
-		id := top.member
-		top.member = -1
-		return id
-	}
-}
-
-func (x *index) add(start int) int32 {
-	x.nodes = append(x.nodes, node{start: start})
-	return int32(len(x.nodes) - 1)
+	return &index{data: data, containers: map[int]*container{}}
 }
 
 // offset returns where pointer starts, or where its nearest existing
 // ancestor starts when pointer itself is not in the document. ok is false
 // for an empty document.
 func (x *index) offset(pointer string) (off int, ok bool) {
-	if len(x.nodes) == 0 {
+	root := skipSpace(x.data, 0)
+	if root == len(x.data) {
 		return 0, false
 	}
-	id := int32(0)
+	at := child{start: root, value: root}
 	for rest, more := strings.TrimPrefix(pointer, "/"), pointer != ""; more; {
 		var tok string
 		tok, rest, more = strings.Cut(rest, "/")
-		child, found := x.child(id, tok)
+		next, found := x.child(at.value, tok)
 		if !found {
 			break
 		}
-		id = child
+		at = next
 	}
-	return x.nodes[id].start, true
+	return at.start, true
 }
 
-// child finds the member or element of node id named by a pointer's
-// reference token.
-func (x *index) child(id int32, tok string) (int32, bool) {
-	e := edge{parent: id, index: -1}
-	if x.nodes[id].array {
-		i, err := strconv.ParseInt(tok, 10, 32)
-		if err != nil || i < 0 || (tok[0] == '0' && len(tok) > 1) {
-			return 0, false
-		}
-		e.index = int32(i)
-	} else {
-		e.name = unescape(tok)
+// child finds the member or element named by a pointer's reference token
+// in the value at offset at.
+func (x *index) child(at int, tok string) (child, bool) {
+	c := x.container(at)
+	if c == nil {
+		return child{}, false
 	}
-	child, ok := x.kids[e]
-	return child, ok
+	if c.members != nil {
+		ch, ok := c.members[unescape(tok)]
+		return ch, ok
+	}
+	i, err := strconv.Atoi(tok)
+	if err != nil || i < 0 || i >= len(c.elements) || (tok[0] == '0' && len(tok) > 1) {
+		return child{}, false
+	}
+	return c.elements[i], true
+}
+
+// container returns the children of the object or array at offset at, or
+// nil when the value there is neither.
+func (x *index) container(at int) *container {
+	if c, ok := x.containers[at]; ok {
+		return c
+	}
+	var c *container
+	switch x.data[at] {
+	case '[':
+		c = &container{}
+	case '{':
+		c = &container{members: map[string]child{}}
+	}
+	if c != nil {
+		x.list(c, at)
+	}
+	x.containers[at] = c
+	return c
+}
+
+// list reads the children of the object or array at offset at into c,
+// skipping over their values. It stops quietly at a syntax error, keeping
+// the children before it.
+func (x *index) list(c *container, at int) {
+	src := bytes.NewBuffer(x.data[at:])
+	if x.dec == nil {
+		x.dec = jsontext.NewDecoder(src, decoderOptions...)
+	} else {
+		x.dec.Reset(src, decoderOptions...) // reuses the decoder's buffers
+	}
+	dec := x.dec
+	if _, err := dec.ReadToken(); err != nil { // the opening delimiter
+		return
+	}
+	for {
+		start := skipSpace(x.data, at+int(dec.InputOffset()))
+		if k := dec.PeekKind(); k == 0 || k == ']' || k == '}' {
+			return
+		}
+		ch := child{start: start, value: start}
+		var name string
+		if c.members != nil {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return
+			}
+			name = tok.String()
+			ch.value = skipSpace(x.data, at+int(dec.InputOffset()))
+		}
+		if err := dec.SkipValue(); err != nil {
+			return
+		}
+		if c.members != nil {
+			c.members[name] = ch
+		} else {
+			c.elements = append(c.elements, ch)
+		}
+	}
 }
 
 // skipSpace moves past whitespace and the separators the decoder consumes
