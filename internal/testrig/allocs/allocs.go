@@ -29,11 +29,12 @@ type Linear struct {
 	Base, PerByte Cost
 }
 
-// Max is the most a call on n bytes of input may allocate.
+// Max is the most a call on n bytes of input may allocate; under the race
+// detector, raceSlack times that.
 func (b Linear) Max(n int) Cost {
 	return Cost{
-		Bytes:   b.Base.Bytes + b.PerByte.Bytes*uint64(n),
-		Objects: b.Base.Objects + b.PerByte.Objects*uint64(n),
+		Bytes:   raceSlack * (b.Base.Bytes + b.PerByte.Bytes*uint64(n)),
+		Objects: raceSlack * (b.Base.Objects + b.PerByte.Objects*uint64(n)),
 	}
 }
 
