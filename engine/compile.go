@@ -48,10 +48,13 @@ func Compile(file string, data []byte, opts *CompileOptions) (*Template, error) 
 	if opts == nil {
 		opts = &CompileOptions{}
 	}
-	if ps := schema.Check(file, data); len(ps) > 0 {
+	// The schema check comes first: it refuses documents nested deeper than
+	// schema.MaxDepth before anything decodes them, decode below included.
+	loc := schema.NewLocator(file, data)
+	if ps := loc.Check(); len(ps) > 0 {
 		return nil, ps
 	}
-	c := &compiler{file: file, loc: schema.NewLocator(file, data), assets: opts.Assets, hash: sha256.New()}
+	c := &compiler{file: file, loc: loc, assets: opts.Assets, hash: sha256.New()}
 	c.hash.Write([]byte(Version + "\x00"))
 	c.hash.Write(data)
 	lay, err := c.decode(data)

@@ -14,5 +14,11 @@
 // (its key) or array element at fault, and its JSON Pointer. [Problems]
 // collects all of a file's problems into one error.
 //
+// Hostile input: a document nested deeper than [MaxDepth] is refused with
+// one problem before anything decodes it, so later stages never recurse
+// deeper than that. Placing problems reads only the objects and arrays on
+// their paths, once each, so a document costs time and memory linear in
+// its size however it is shaped.
+//
 // Everything here is safe for concurrent use.
 package schema

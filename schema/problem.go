@@ -1,10 +1,12 @@
 package schema
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Problem is one thing wrong with a layout file, with its place in the file.
@@ -65,17 +67,35 @@ func (ps Problems) Err() error {
 }
 
 // Locator turns JSON Pointers into line:column positions in one document.
+// It reads the document only to place problems, and only the parts on the
+// paths of their pointers, each at most once (see index): a document with
+// no problems is never read, and placing problems costs time and memory
+// linear in the document's size.
 type Locator struct {
 	file string
 	data []byte
-	pos  map[string]int // pointer → byte offset of its key or element
+
+	mu       sync.Mutex // guards idx, which grows as problems are placed, and newlines
+	idx      *index
+	newlines []int // offsets of the line ends, listed on first use
 }
 
-// NewLocator indexes data, a JSON document read from file. A document that
-// is not valid JSON gets a locator that still places problems, at 0:0 (or
-// at the syntax error, see [SyntaxProblem]).
+// NewLocator returns a locator for data, a JSON document read from file. A
+// document that is not valid JSON gets a locator that still places
+// problems, as near as the JSON before the error allows (or at the syntax
+// error, see [SyntaxProblem]).
 func NewLocator(file string, data []byte) *Locator {
-	return &Locator{file: file, data: data, pos: index(data)}
+	return &Locator{file: file, data: data}
+}
+
+// offset returns where pointer, or its nearest existing ancestor, starts.
+func (l *Locator) offset(pointer string) (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.idx == nil {
+		l.idx = newIndex(l.data)
+	}
+	return l.idx.offset(pointer)
 }
 
 // Problem returns a problem at pointer. When pointer itself is not in the
@@ -83,40 +103,48 @@ func NewLocator(file string, data []byte) *Locator {
 // used for the position; the pointer stays as given.
 func (l *Locator) Problem(pointer, format string, args ...any) Problem {
 	p := Problem{File: l.file, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
-	for ptr := pointer; ; ptr = parent(ptr) {
-		if off, ok := l.pos[ptr]; ok {
-			p.Line, p.Column = lineCol(l.data, off)
-			return p
-		}
-		if ptr == "" {
-			return p
-		}
+	if off, ok := l.offset(pointer); ok {
+		p.Line, p.Column = l.lineCol(off)
 	}
-}
-
-// ProblemAtOffset returns a problem at a byte offset, for decoders that
-// report offsets rather than pointers.
-func (l *Locator) ProblemAtOffset(offset int64, pointer, format string, args ...any) Problem {
-	p := Problem{File: l.file, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
-	p.Line, p.Column = lineCol(l.data, int(offset))
 	return p
 }
 
-func parent(ptr string) string {
-	i := strings.LastIndexByte(ptr, '/')
-	if i <= 0 {
-		return ""
-	}
-	return ptr[:i]
+// ProblemAtOffset returns a problem at a byte offset, for decoders that
+// report offsets rather than pointers. It needs no index.
+func (l *Locator) ProblemAtOffset(offset int64, pointer, format string, args ...any) Problem {
+	p := Problem{File: l.file, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
+	p.Line, p.Column = l.lineCol(int(offset))
+	return p
 }
 
-// lineCol converts a byte offset to a 1-based line and column.
-func lineCol(data []byte, off int) (line, col int) {
-	off = min(max(off, 0), len(data))
-	line = 1 + strings.Count(string(data[:off]), "\n")
-	col = off + 1
-	if nl := strings.LastIndexByte(string(data[:off]), '\n'); nl >= 0 {
-		col = off - nl
+// lineCol converts a byte offset to a 1-based line and column. It finds
+// the line among the document's line ends, listed once: counting them
+// again for every problem would make many problems in a big document cost
+// its size squared.
+func (l *Locator) lineCol(off int) (line, col int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.newlines == nil {
+		l.newlines = lineEnds(l.data)
+	}
+	off = min(max(off, 0), len(l.data))
+	before, _ := slices.BinarySearch(l.newlines, off) // line ends before off
+	line, col = before+1, off+1
+	if before > 0 {
+		col = off - l.newlines[before-1]
 	}
 	return line, col
+}
+
+// lineEnds lists the offsets of the newlines in data; never nil.
+func lineEnds(data []byte) []int {
+	ends := []int{}
+	for i := 0; ; i++ {
+		n := bytes.IndexByte(data[i:], '\n')
+		if n < 0 {
+			return ends
+		}
+		i += n
+		ends = append(ends, i)
+	}
 }

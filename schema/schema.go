@@ -32,50 +32,62 @@ var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
 })
 
 // Check validates a layout document against the schema and returns every
-// problem found, located in the file. A document that is not JSON gets a
-// single problem at the syntax error.
+// problem found, located in the file. A document that nests too deeply or
+// is not JSON gets a single problem at the place it goes wrong.
 func Check(file string, data []byte) Problems {
+	return NewLocator(file, data).Check()
+}
+
+// Check is [Check] for the locator's document; the problems it finds and
+// those the caller adds later share one index of positions.
+func (l *Locator) Check() Problems {
 	sch, err := compiled()
 	if err != nil {
 		// The embedded schema is fixed at build time and tested; failing to
 		// compile it is a programming error worth reporting, not hiding.
-		return Problems{{File: file, Message: "internal: layout schema does not compile: " + err.Error()}}
+		return Problems{{File: l.file, Message: "internal: layout schema does not compile: " + err.Error()}}
 	}
-	loc := NewLocator(file, data)
 	var doc any
-	if p, ok := SyntaxProblem(file, data, &doc); !ok {
+	if p, ok := SyntaxProblem(l.file, l.data, &doc); !ok {
 		return Problems{p}
 	}
+	// Validate recurses into doc, which SyntaxProblem has bounded to
+	// MaxDepth levels.
 	err = sch.Validate(doc)
 	var ve *jsonschema.ValidationError
 	if err == nil {
 		return nil
 	}
 	if !errors.As(err, &ve) {
-		return Problems{loc.Problem("", "%v", err)}
+		return Problems{l.Problem("", "%v", err)}
 	}
 	var ps Problems
 	for _, leaf := range leaves(ve) {
-		ps = append(ps, toProblem(loc, leaf))
+		ps = append(ps, toProblem(l, leaf))
 	}
 	ps = dedupe(ps)
 	ps.Sort()
 	return ps
 }
 
-// SyntaxProblem decodes data into v and, when it is not valid JSON,
-// returns a problem placed at the error. ok is true when it decoded.
+// SyntaxProblem decodes data into v and, when it nests deeper than
+// [MaxDepth] or is not valid JSON, returns a problem placed at the fault.
+// ok is true when it decoded. The depth is checked first, so v never holds
+// more than MaxDepth levels.
 func SyntaxProblem(file string, data []byte, v any) (p Problem, ok bool) {
+	if p, ok := depthProblem(file, data); !ok {
+		return p, false
+	}
+	loc := NewLocator(file, data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	err := dec.Decode(v)
 	if err == nil {
 		if dec.More() {
-			return NewLocator(file, data).ProblemAtOffset(dec.InputOffset(), "", "unexpected data after the JSON document"), false
+			return loc.ProblemAtOffset(dec.InputOffset(), "", "unexpected data after the JSON document"), false
 		}
 		return Problem{}, true
 	}
-	loc := NewLocator(file, data)
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		// Offset counts the offending byte as read; point at it.

@@ -1,11 +1,15 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ogcard/ogcard/internal/testrig/allocs"
 )
 
 func TestSchemaCompiles(t *testing.T) {
@@ -133,13 +137,110 @@ func TestLocator(t *testing.T) {
 	}
 }
 
+// locateBound is the most placing one problem may allocate, for n bytes of
+// document and pointer together.
+var locateBound = allocs.Linear{
+	Base:    allocs.Cost{Bytes: 64 << 10, Objects: 200},
+	PerByte: allocs.Cost{Bytes: 128, Objects: 2},
+}
+
+// FuzzLocator places problems at arbitrary pointers in arbitrary
+// documents: positions are never negative, agree with counting lines by
+// hand, and cost no more than locateBound.
 func FuzzLocator(f *testing.F) {
 	f.Add([]byte(`{"a": [1, {"b": 2}]}`), "/a/1/b")
 	f.Add([]byte(`[[[`), "/0/0")
+	f.Add([]byte("{\n\"a~/\": {\"\": [0, 1,\n 2]}}"), "/a~0~1//2")
 	f.Fuzz(func(t *testing.T, data []byte, ptr string) {
-		p := NewLocator("f.json", data).Problem(ptr, "m")
+		var p, q Problem
+		cost := allocs.Measure(func() {
+			l := NewLocator("f.json", data)
+			p = l.Problem(ptr, "m")
+			q = l.ProblemAtOffset(int64(len(ptr)), "", "m")
+		})
+		if err := locateBound.Check(len(data)+len(ptr), cost); err != nil {
+			t.Fatal(err)
+		}
 		if p.Line < 0 || p.Column < 0 {
 			t.Fatalf("negative position %d:%d", p.Line, p.Column)
 		}
+		off := min(len(ptr), len(data))
+		line := 1 + bytes.Count(data[:off], []byte("\n"))
+		col := off - bytes.LastIndexByte(data[:off], '\n')
+		if q.Line != line || q.Column != col {
+			t.Fatalf("offset %d placed at %d:%d, want %d:%d", off, q.Line, q.Column, line, col)
+		}
 	})
+}
+
+func TestDepthLimit(t *testing.T) {
+	nest := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + "0" + strings.Repeat(close, n)
+	}
+	cases := []struct {
+		name, doc string
+		ok        bool
+		line, col int
+		ptr       string
+	}{
+		{"arrays at the limit", nest("[", "]", MaxDepth), true, 0, 0, ""},
+		{"arrays past it", nest("[", "]", MaxDepth+1), false, 1, MaxDepth + 1, strings.Repeat("/0", MaxDepth)},
+		{"objects past it", "{\"k\":\n" + nest(`{"a/b~": `, "}", MaxDepth) + "}", false, 2, 1 + (MaxDepth-1)*len(`{"a/b~": `), "/k" + strings.Repeat("/a~1b~0", MaxDepth-1)},
+		{"second element", "[1, " + nest("[", "]", MaxDepth) + "]", false, 1, 5 + MaxDepth - 1, "/1" + strings.Repeat("/0", MaxDepth-1)},
+		{"brackets in strings", `["` + strings.Repeat("[{", 100) + `"]`, true, 0, 0, ""},
+		{"after the document", "{}\n" + nest("[", "]", MaxDepth+1), false, 2, MaxDepth + 1, strings.Repeat("/0", MaxDepth)},
+		{"after a syntax error", "[1 2 " + nest("[", "]", MaxDepth+1) + "]", true, 0, 0, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, ok := depthProblem("d.json", []byte(c.doc))
+			if ok != c.ok {
+				t.Fatalf("ok = %t, want %t (%v)", ok, c.ok, p)
+			}
+			if !ok && (p.Line != c.line || p.Column != c.col || p.Pointer != c.ptr || p.File != "d.json") {
+				t.Errorf("got %s:%d:%d %s, want d.json:%d:%d %s", p.File, p.Line, p.Column, p.Pointer, c.line, c.col, c.ptr)
+			}
+		})
+	}
+}
+
+// FuzzDepthLimit checks the depth limit against encoding/json, which
+// decodes the document after it: every document encoding/json accepts is
+// read to its end, and refused exactly when it nests deeper than MaxDepth.
+func FuzzDepthLimit(f *testing.F) {
+	f.Add([]byte(`{"a": [1, {"b": [[]]}]}`))
+	f.Add([]byte(strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)))
+	f.Add([]byte("[\"\xff\\ud800\", {\"a\": 1, \"a\": 2}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		_, ok := depthProblem("f.json", data)
+		if depth := nesting(t, data); ok != (depth <= MaxDepth) {
+			t.Fatalf("a document nesting %d levels: refused = %t", depth, !ok)
+		}
+	})
+}
+
+// nesting returns how deeply the objects and arrays of a valid document
+// nest, as encoding/json reads it.
+func nesting(t *testing.T, data []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	depth, deepest := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return deepest
+		}
+		if err != nil {
+			t.Fatalf("encoding/json: %v", err)
+		}
+		switch tok {
+		case json.Delim('['), json.Delim('{'):
+			depth++
+			deepest = max(deepest, depth)
+		case json.Delim(']'), json.Delim('}'):
+			depth--
+		}
+	}
 }

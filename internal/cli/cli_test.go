@@ -110,6 +110,20 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestValidateTooDeep checks that validate reports a layout nested past
+// the depth limit with its place, as the preview and a reload do: all three
+// compile through engine.Compile.
+func TestValidateTooDeep(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join(repoRoot, "testdata/invalid/too-deep-arrays.want"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "validate", "testdata/invalid/too-deep-arrays.json")
+	if code != 1 || !strings.HasPrefix(stderr, string(want)) {
+		t.Errorf("exit %d, stderr:\n%s\nwant it to start with:\n%s", code, stderr, want)
+	}
+}
+
 func TestSign(t *testing.T) {
 	t.Setenv("OGCARD_SIGNING_KEYS", "a-key-of-sixteen-chars,older-key-000000")
 	code, stdout, stderr := run(t, "sign", "/og/news.png?title=Hello world")
