@@ -11,7 +11,7 @@ import (
 	"github.com/ogcard/ogcard/engine"
 )
 
-// The reference card of ../shared/PEERS.md: the same photo, font and
+// The reference card (README, Performance; drawn by the peers in bench/peers): the same photo, font and
 // headline, the photo decoded on every render as for a new article.
 var referenceData = engine.Data{
 	"title":    "Scientists discover a glowing deep-sea octopus near the Mariana Trench, raising new questions about bioluminescence and how life adapts to crushing pressure",
@@ -86,7 +86,7 @@ func BenchmarkEncode(b *testing.B) {
 }
 
 // BenchmarkReferenceCard is what the closing notes compare with the peers
-// of ../shared/PEERS.md: decode the photo, render, encode, all in one, as
+// of the reference card (bench/peers): decode the photo, render, encode, all in one, as
 // for a new article. cpu-ms/op is process CPU time over all threads, the
 // garbage collector's included, as the peer benchmark measures it.
 func BenchmarkReferenceCard(b *testing.B) {

@@ -425,3 +425,28 @@ func TestWarmStopsWhenTheStoreGoesAway(t *testing.T) {
 		t.Errorf("%d cards drawn after the store went away; want at most a few", d)
 	}
 }
+
+// Three shards warming one store together render every card exactly once
+// (each card's key picks one shard), whatever order they run in, and a
+// rerun of any shard renders nothing.
+func TestWarmShardsSplitTheCards(t *testing.T) {
+	cfg := warmTestConfig(t)
+	rows := make([]engine.Data, 45)
+	for i := range rows {
+		rows[i] = engine.Data{"slug": fmt.Sprintf("shard-%02d", i), "title": fmt.Sprintf("Shard story %d", i), "brand": "Medial"}
+	}
+	file := writeJSONL(t, asLines(rows)...)
+	var rendered int64
+	for i := range 3 {
+		r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: file, Shard: cards.Shard{Index: i, Count: 3}})
+		if r.Failed != 0 || r.Skipped != 0 || r.Rendered+r.Elsewhere != 45 || r.Rendered == 0 {
+			t.Fatalf("shard %d/3: %+v; want its part rendered and the rest left to the others", i, r.WarmProgress)
+		}
+		rendered += r.Rendered
+	}
+	if rendered != 45 {
+		t.Errorf("the three shards rendered %d cards, want each of the 45 exactly once", rendered)
+	}
+	r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: file})
+	wantCounts(t, "an unsharded rerun", r, 0, 45, 0)
+}

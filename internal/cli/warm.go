@@ -234,6 +234,9 @@ func printWarmReport(w io.Writer, layout string, r *cards.WarmReport) {
 	fmt.Fprintf(w, "warm %s: %d of %s cards in %s\n", layout, r.Done(), totalText(r.Total), r.Elapsed.Round(10*time.Millisecond))
 	fmt.Fprintf(w, "  rendered  %d  (%.1f cards/s)\n", r.Rendered, float64(r.Rendered)/secs)
 	fmt.Fprintf(w, "  skipped   %d  (already in the store)\n", r.Skipped)
+	if r.Elsewhere > 0 {
+		fmt.Fprintf(w, "  elsewhere %d  (other shards' cards)\n", r.Elsewhere)
+	}
 	fmt.Fprintf(w, "  failed    %d\n", r.Failed)
 	for _, f := range r.Failures {
 		fmt.Fprintf(w, "    %d × %s\n", f.Count, f.Reason)
