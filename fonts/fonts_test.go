@@ -86,7 +86,7 @@ func TestArabicDoesNotPanic(t *testing.T) {
 	}
 }
 
-// The script fonts are registered from their file names and parsed on
+// The script and symbols fonts are registered from their file names and parsed on
 // first use: the names must be the fonts' own, or a layout naming the
 // family would find nothing.
 func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
@@ -96,7 +96,7 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	}
 	lazy := 0
 	for _, e := range entries {
-		f := lazyScriptFont(e.Name())
+		f := lazyEmbeddedFont(e.Name())
 		if f == nil {
 			continue
 		}
@@ -113,7 +113,7 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 			t.Errorf("%s: registered as %s, the font says %s", e.Name(), f, parsed)
 		}
 	}
-	if lazy < 20 {
-		t.Errorf("%d script fonts load lazily, want every script font", lazy)
+	if lazy < 22 {
+		t.Errorf("%d script and symbols fonts load lazily, want every one", lazy)
 	}
 }

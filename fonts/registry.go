@@ -33,13 +33,15 @@ func NewRegistry() *Registry {
 
 // embeddedFallbacks are the families tried after the requested one: Noto
 // Sans covers Latin, Greek, Cyrillic and Vietnamese, the others a script
-// each. Noto Sans CJK and colour emoji are found on the system.
+// each, then symbols and mathematics. Noto Sans CJK is found on the
+// system; colour emoji too, else the embedded Noto Color Emoji is used.
 var embeddedFallbacks = []string{
 	"Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew",
 	"Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Telugu",
 	"Noto Sans Kannada", "Noto Sans Malayalam", "Noto Sans Gujarati", "Noto Sans Gurmukhi",
 	"Noto Sans Oriya", "Noto Sans Sinhala", "Noto Sans Thai", "Noto Sans Lao", "Noto Sans Khmer",
 	"Noto Sans Myanmar", "Noto Sans Georgian", "Noto Sans Armenian", "Noto Sans Ethiopic",
+	"Noto Sans Symbols2", "Noto Sans Math",
 }
 
 // SystemOptions say where to look for the fonts ogcard does not embed.
@@ -65,6 +67,9 @@ var loadDefault = sync.OnceValues(func() (*Registry, error) {
 		opts.LoadEmoji = newLazyEmoji
 	}
 	r.fallbacks = append(slices.Clone(embeddedFallbacks), r.addSystemFonts(opts.Dirs, opts.LoadEmoji)...)
+	if r.emoji == nil {
+		r.emoji = embeddedEmoji()
+	}
 	r.missing = r.uncoveredScripts()
 	return r, nil
 })
@@ -75,7 +80,7 @@ func loadEmbedded() (*Registry, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if f := lazyScriptFont(path); f != nil {
+		if f := lazyEmbeddedFont(path); f != nil {
 			r.register(f)
 			return nil
 		}
@@ -211,6 +216,41 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// lazyEmbeddedFont returns an embedded font to be parsed on first use (a
+// script or symbols font), or nil for a font parsed at start-up.
+func lazyEmbeddedFont(file string) *Font {
+	if f := lazySymbolsFont(file); f != nil {
+		return f
+	}
+	return lazyScriptFont(file)
+}
+
+// symbolsFonts are the embedded fonts for symbols, arrows and mathematics
+// (★ ☆ → ✓ ∑ ∞), which Noto Sans lacks; one weight each exists.
+var symbolsFonts = map[string]string{
+	"NotoSansSymbols2-Regular.ttf": "Noto Sans Symbols2",
+	"NotoSansMath-Regular.ttf":     "Noto Sans Math",
+}
+
+// lazySymbolsFont returns an embedded symbols font, to be parsed when a
+// text first needs a character that no font before it in the stack has.
+func lazySymbolsFont(file string) *Font {
+	family, ok := symbolsFonts[file]
+	if !ok {
+		return nil
+	}
+	return &Font{
+		Family: family,
+		Weight: 400,
+		lazy: &lazySource{
+			read: func() ([]byte, error) { return embedded.ReadFile(file) },
+			covers: func(r rune) bool {
+				return unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r) || unicode.Is(unicode.Greek, r)
+			},
+		},
+	}
 }
 
 // lazyScriptFont returns an embedded font for one script, as in

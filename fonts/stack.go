@@ -81,10 +81,10 @@ func (s *Stack) fontRuns(text string, rtl bool) []run {
 		var cluster string
 		cluster, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
 		var prev *Font
-		if n := len(runs); n > 0 {
+		if n := len(runs); n > 0 && runs[n-1].script != language.Common {
 			prev = runs[n-1].font
 		}
-		font, isEmoji := s.pick(cluster, prev, len(runs) > 0)
+		font, isEmoji := s.pick(cluster, prev)
 		script := clusterScript(cluster)
 		if n := len(runs); n > 0 && runs[n-1].font == font && (font != nil || isEmoji) {
 			runs[n-1].text += cluster
@@ -98,16 +98,19 @@ func (s *Stack) fontRuns(text string, rtl bool) []run {
 	return runs
 }
 
-// pick chooses the font for one grapheme cluster: emoji, else the current
-// run's font for script-neutral characters it has, else the first font of
-// the stack that has the cluster's base character, else the primary face
-// (which draws its missing-glyph box; Missing reports it).
-func (s *Stack) pick(cluster string, prev *Font, inRun bool) (*Font, bool) {
+// pick chooses the font for one grapheme cluster: emoji, else the font of
+// the current script run (prev, nil when the run has no script yet or is
+// made of symbols) for script-neutral characters it has, else the first
+// font of the stack that has the cluster's base character, whatever its
+// script, else the primary face (which draws its missing-glyph box;
+// Missing reports it). So the comma after an Arabic word stays Arabic,
+// and the comma after a ★ goes back to the requested face.
+func (s *Stack) pick(cluster string, prev *Font) (*Font, bool) {
 	if s.emoji != nil && s.emoji.IsEmoji(cluster) {
 		return nil, true
 	}
 	base := []rune(cluster)[0]
-	if inRun && prev != nil && !language.LookupScript(base).Strong() && prev.HasGlyph(base) {
+	if prev != nil && !language.LookupScript(base).Strong() && prev.HasGlyph(base) {
 		return prev, false
 	}
 	for _, f := range s.fonts {
