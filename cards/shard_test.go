@@ -32,7 +32,11 @@ func TestShardsSplitEveryKeyOnce(t *testing.T) {
 }
 
 func TestParseShard(t *testing.T) {
-	for in, want := range map[string]Shard{"0/3": {0, 3}, "2/3": {2, 3}, " 1 / 2 ": {1, 2}, "0/1": {0, 1}} {
+	for _, c := range []struct {
+		in   string
+		want Shard
+	}{{"0/3", Shard{0, 3}}, {"2/3", Shard{2, 3}}, {" 1 / 2 ", Shard{1, 2}}, {"0/1", Shard{0, 1}}} {
+		in, want := c.in, c.want
 		got, err := ParseShard(in)
 		if err != nil || got != want {
 			t.Errorf("ParseShard(%q) = %v, %v; want %v", in, got, err, want)

@@ -106,7 +106,7 @@ func FuzzParseTemplate(f *testing.F) {
 	} {
 		f.Add(s, "Amara Okafor 1204 2026-03-09")
 	}
-	f.Fuzz(func(t *testing.T, src, value string) {
+	f.Fuzz(func(_ *testing.T, src, value string) {
 		tm, err := parseTemplate(src)
 		if err != nil {
 			return

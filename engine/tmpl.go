@@ -55,9 +55,10 @@ func closingBraces(s string, from int) int {
 	for i := from; i < len(s); i++ {
 		switch c := s[i]; {
 		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
+			switch c {
+			case '\\':
+				i++ // an escaped character, maybe the quote
+			case quote:
 				quote = 0
 			}
 		case c == '\'' || c == '"':
@@ -101,9 +102,10 @@ func splitPipes(s string, from, to int) [][2]int {
 	for i := from; i < to; i++ {
 		switch c := s[i]; {
 		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
+			switch c {
+			case '\\':
+				i++ // an escaped character, maybe the quote
+			case quote:
 				quote = 0
 			}
 		case c == '\'' || c == '"':

@@ -1,6 +1,7 @@
 package fonts
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -16,6 +17,10 @@ func TestBidiRunsVisualOrder(t *testing.T) {
 		{"شركة Apple تطلق iOS 18.2 اليوم", true, []string{" اليوم", "iOS 18.2", " تطلق ", "Apple", "شركة "}},
 		{"The word سلام means peace", false, []string{"The word ", "سلام", " means peace"}},
 		{"تقنية 2025", true, []string{"2025", "تقنية "}},
+		// A number with a terminator inside right-to-left text (issue 14):
+		// FriBidi and Chromium draw "12 في $999 بسعر".
+		{"Apple تعلن عن iPhone 17 بسعر 999$ في 12 دولة", false,
+			[]string{"Apple ", "تعلن عن", " iPhone 17 ", " دولة", "12", "$ في ", "999", "بسعر "}},
 	}
 	for _, c := range cases {
 		var got []string
@@ -40,4 +45,18 @@ func TestIsRTL(t *testing.T) {
 			t.Errorf("IsRTL(%q) = %v, want %v", text, got, want)
 		}
 	}
+}
+
+func TestVisualTextKeepsNumbersWithTheirTerminators(t *testing.T) {
+	got := visualText("Apple تعلن عن iPhone 17 بسعر 999$ في 12 دولة", false)
+	want := "12 " + reverse("في") + " $999 " + reverse("بسعر")
+	if !strings.Contains(got, want) {
+		t.Errorf("visual order %q\nlacks %q", got, want)
+	}
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
 }

@@ -4,17 +4,21 @@
 // The embedded set (Noto Sans in light 300, regular 400, medium 500,
 // semibold 600, bold 700 and extra bold 800, with italics at 400 and 700,
 // Noto Serif in regular and bold, and Noto Sans for Arabic, Hebrew, the
-// Indic scripts, Thai and a dozen more, all under the SIL Open Font License
-// in OFL.txt) is parsed once, on first use of [Default], which also finds
-// Noto Sans CJK and Noto Color Emoji on the system (or in
-// $OGCARD_FONTS_DIR) and parses them lazily, when a text first needs them.
+// Indic scripts, Thai and a dozen more, Noto Sans Symbols2 and Noto Sans
+// Math, and Noto Color Emoji, all under the SIL Open Font License in
+// OFL.txt) is registered once, on first use of [Default], which also finds
+// Noto Sans CJK (and a newer colour emoji font) on the system or in
+// $OGCARD_FONTS_DIR; script, symbols, CJK and emoji fonts are parsed
+// lazily, when a text first needs them.
 // A layout may add font files of its own; they are registered into a copy
 // of the default registry with [Registry.Clone] and [Registry.Add], so no
 // layout can change what another one sees.
 //
 // Text is set through a [Stack]: the requested face, then the fallbacks for
-// other scripts, then colour emoji, chosen per grapheme cluster, with runs
-// ordered by the Unicode bidirectional algorithm and shaped one by one.
+// other scripts and symbols, then colour emoji, chosen per grapheme
+// cluster, with runs ordered by the Unicode bidirectional algorithm (the Go
+// port of GNU FriBidi, conformant to BidiCharacterTest.txt and
+// BidiTest.txt) and shaped one by one.
 //
 // A weight a family lacks falls back as CSS font matching says (see
 // [Registry.Lookup]): 300 to the nearest lighter face, else heavier; 600 and

@@ -94,9 +94,9 @@ func TestArabicDoesNotPanic(t *testing.T) {
 	}
 }
 
-// The script fonts and the extra weights are registered from their file
-// names and parsed on first use: the names must be the fonts' own, or a
-// layout naming the family would find nothing.
+// The script and symbols fonts and the extra weights are registered from
+// their file names and parsed on first use: the names must be the fonts'
+// own, or a layout naming the family would find nothing.
 func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	entries, err := embedded.ReadDir(".")
 	if err != nil {
@@ -121,8 +121,8 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 			t.Errorf("%s: registered as %s, the font says %s", e.Name(), f, parsed)
 		}
 	}
-	if lazy < 24 {
-		t.Errorf("%d fonts load lazily, want every script font and the four extra weights", lazy)
+	if lazy < 26 {
+		t.Errorf("%d fonts load lazily, want every script and symbols font and the four extra weights", lazy)
 	}
 }
 

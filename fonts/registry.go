@@ -33,13 +33,15 @@ func NewRegistry() *Registry {
 
 // embeddedFallbacks are the families tried after the requested one: Noto
 // Sans covers Latin, Greek, Cyrillic and Vietnamese, the others a script
-// each. Noto Sans CJK and colour emoji are found on the system.
+// each, then symbols and mathematics. Noto Sans CJK is found on the
+// system; colour emoji too, else the embedded Noto Color Emoji is used.
 var embeddedFallbacks = []string{
 	"Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew",
 	"Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Telugu",
 	"Noto Sans Kannada", "Noto Sans Malayalam", "Noto Sans Gujarati", "Noto Sans Gurmukhi",
 	"Noto Sans Oriya", "Noto Sans Sinhala", "Noto Sans Thai", "Noto Sans Lao", "Noto Sans Khmer",
 	"Noto Sans Myanmar", "Noto Sans Georgian", "Noto Sans Armenian", "Noto Sans Ethiopic",
+	"Noto Sans Symbols2", "Noto Sans Math",
 }
 
 // SystemOptions say where to look for the fonts ogcard does not embed.
@@ -65,6 +67,9 @@ var loadDefault = sync.OnceValues(func() (*Registry, error) {
 		opts.LoadEmoji = newLazyEmoji
 	}
 	r.fallbacks = append(slices.Clone(embeddedFallbacks), r.addSystemFonts(opts.Dirs, opts.LoadEmoji)...)
+	if r.emoji == nil {
+		r.emoji = embeddedEmoji()
+	}
 	r.missing = r.uncoveredScripts()
 	return r, nil
 })
@@ -231,15 +236,6 @@ func weightScore(want, have int) int {
 	}
 }
 
-// lazyEmbeddedFont returns an embedded font parsed on first use, or nil
-// for one parsed at start-up (the regular, bold and italic faces).
-func lazyEmbeddedFont(file string) *Font {
-	if f := lazyWeightFont(file); f != nil {
-		return f
-	}
-	return lazyScriptFont(file)
-}
-
 // extraWeights are the Noto Sans faces beyond regular and bold, by file
 // name. Parsing each costs 10 to 35 ms and about 1 MB of heap, and most
 // cards never use them: they are parsed when a text first asks for one.
@@ -258,6 +254,45 @@ func lazyWeightFont(file string) *Font {
 		lazy: &lazySource{
 			read:   func() ([]byte, error) { return embedded.ReadFile(file) },
 			covers: func(rune) bool { return true }, // the font answers for itself once parsed
+		},
+	}
+}
+
+// lazyEmbeddedFont returns an embedded font to be parsed on first use (an
+// extra weight, a symbols or a script font), or nil for a font parsed at
+// start-up (the regular, bold and italic faces).
+func lazyEmbeddedFont(file string) *Font {
+	if f := lazyWeightFont(file); f != nil {
+		return f
+	}
+	if f := lazySymbolsFont(file); f != nil {
+		return f
+	}
+	return lazyScriptFont(file)
+}
+
+// symbolsFonts are the embedded fonts for symbols, arrows and mathematics
+// (★ ☆ → ✓ ∑ ∞), which Noto Sans lacks; one weight each exists.
+var symbolsFonts = map[string]string{
+	"NotoSansSymbols2-Regular.ttf": "Noto Sans Symbols2",
+	"NotoSansMath-Regular.ttf":     "Noto Sans Math",
+}
+
+// lazySymbolsFont returns an embedded symbols font, to be parsed when a
+// text first needs a character that no font before it in the stack has.
+func lazySymbolsFont(file string) *Font {
+	family, ok := symbolsFonts[file]
+	if !ok {
+		return nil
+	}
+	return &Font{
+		Family: family,
+		Weight: 400,
+		lazy: &lazySource{
+			read: func() ([]byte, error) { return embedded.ReadFile(file) },
+			covers: func(r rune) bool {
+				return unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r) || unicode.Is(unicode.Greek, r)
+			},
 		},
 	}
 }

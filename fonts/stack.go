@@ -3,13 +3,11 @@ package fonts
 import (
 	"fmt"
 	"image"
-	"slices"
 	"unicode"
 
 	"github.com/go-text/typesetting/language"
 	"github.com/rivo/uniseg"
 	"github.com/tdewolff/canvas"
-	"golang.org/x/text/unicode/bidi"
 )
 
 // Stack is the fonts tried, in order, for each character of a text: the
@@ -57,25 +55,6 @@ type run struct {
 	rtl    bool
 }
 
-// IsRTL reports whether text's paragraph direction is right to left: its
-// first strong character is (Unicode bidi rules P2 and P3).
-func IsRTL(text string) bool {
-	for _, r := range text {
-		switch bidiClass(r) {
-		case bidi.L:
-			return false
-		case bidi.R, bidi.AL:
-			return true
-		}
-	}
-	return false
-}
-
-func bidiClass(r rune) bidi.Class {
-	p, _ := bidi.LookupRune(r)
-	return p.Class()
-}
-
 // visualRuns splits a line into runs in the order they are drawn, left to
 // right: bidi runs in visual order, each split by font.
 func (s *Stack) visualRuns(line string, rtl bool) []run {
@@ -92,84 +71,6 @@ func (s *Stack) visualRuns(line string, rtl bool) []run {
 	return out
 }
 
-// bidiRuns resolves directions (UAX #9) and returns the runs in visual
-// order. Anything the bidi package cannot order stays one run in the
-// paragraph's direction.
-func bidiRuns(line string, rtl bool) (runs []run) {
-	whole := []run{{text: line, rtl: rtl}}
-	if !hasRTL(line) && !rtl {
-		return whole // the common case needs no reordering
-	}
-	defer func() {
-		if recover() != nil {
-			runs = whole
-		}
-	}()
-	var p bidi.Paragraph
-	dir := bidi.LeftToRight
-	if rtl {
-		dir = bidi.RightToLeft
-	}
-	if _, err := p.SetString(line, bidi.DefaultDirection(dir)); err != nil {
-		return whole
-	}
-	ord, err := p.Order()
-	if err != nil {
-		return whole
-	}
-	for i := range ord.NumRuns() {
-		r := ord.Run(i)
-		runs = append(runs, run{text: r.String(), rtl: r.Direction() == bidi.RightToLeft})
-	}
-	return reorder(runs, rtl)
-}
-
-// reorder puts runs given in logical order into visual order (UAX #9
-// rule L2): x/text resolves each run's direction but leaves the runs in
-// logical order. A run's embedding level follows from its direction and
-// the paragraph's: left-to-right text inside a right-to-left paragraph
-// (Latin words, numbers) sits one level above it.
-func reorder(runs []run, paragraphRTL bool) []run {
-	levels := make([]int, len(runs))
-	highest := 0
-	for i, r := range runs {
-		switch {
-		case paragraphRTL && r.rtl:
-			levels[i] = 1
-		case paragraphRTL:
-			levels[i] = 2
-		case r.rtl:
-			levels[i] = 1
-		}
-		highest = max(highest, levels[i])
-	}
-	for level := highest; level >= 1; level-- {
-		for i := 0; i < len(runs); {
-			if levels[i] < level {
-				i++
-				continue
-			}
-			j := i
-			for j < len(runs) && levels[j] >= level {
-				j++
-			}
-			slices.Reverse(runs[i:j])
-			slices.Reverse(levels[i:j])
-			i = j
-		}
-	}
-	return runs
-}
-
-func hasRTL(s string) bool {
-	for _, r := range s {
-		if c := bidiClass(r); c == bidi.R || c == bidi.AL {
-			return true
-		}
-	}
-	return false
-}
-
 // fontRuns splits text (one direction) into runs of one font, in logical
 // order. Spaces, digits and punctuation stay in the run they are in, so a
 // line of Arabic keeps its own spacing.
@@ -180,10 +81,10 @@ func (s *Stack) fontRuns(text string, rtl bool) []run {
 		var cluster string
 		cluster, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
 		var prev *Font
-		if n := len(runs); n > 0 {
+		if n := len(runs); n > 0 && runs[n-1].script != language.Common {
 			prev = runs[n-1].font
 		}
-		font, isEmoji := s.pick(cluster, prev, len(runs) > 0)
+		font, isEmoji := s.pick(cluster, prev)
 		script := clusterScript(cluster)
 		if n := len(runs); n > 0 && runs[n-1].font == font && (font != nil || isEmoji) {
 			runs[n-1].text += cluster
@@ -197,16 +98,19 @@ func (s *Stack) fontRuns(text string, rtl bool) []run {
 	return runs
 }
 
-// pick chooses the font for one grapheme cluster: emoji, else the current
-// run's font for script-neutral characters it has, else the first font of
-// the stack that has the cluster's base character, else the primary face
-// (which draws its missing-glyph box; Missing reports it).
-func (s *Stack) pick(cluster string, prev *Font, inRun bool) (*Font, bool) {
+// pick chooses the font for one grapheme cluster: emoji, else the font of
+// the current script run (prev, nil when the run has no script yet or is
+// made of symbols) for script-neutral characters it has, else the first
+// font of the stack that has the cluster's base character, whatever its
+// script, else the primary face (which draws its missing-glyph box;
+// Missing reports it). So the comma after an Arabic word stays Arabic,
+// and the comma after a ★ goes back to the requested face.
+func (s *Stack) pick(cluster string, prev *Font) (*Font, bool) {
 	if s.emoji != nil && s.emoji.IsEmoji(cluster) {
 		return nil, true
 	}
 	base := []rune(cluster)[0]
-	if inRun && prev != nil && !language.LookupScript(base).Strong() && prev.HasGlyph(base) {
+	if prev != nil && !language.LookupScript(base).Strong() && prev.HasGlyph(base) {
 		return prev, false
 	}
 	for _, f := range s.fonts {

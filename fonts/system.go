@@ -25,7 +25,7 @@ var systemFonts = []systemFont{{
 		"notosanscjksc-regular.otf": 400, "notosanscjksc-bold.otf": 700, // the single-language release
 		"notosanscjk-vf.otf.ttc": 0, // variable: canvas draws only its default instance, so skipped
 	},
-	covers: isCJK,
+	covers: mayBeCJK,
 }}
 
 // emojiFiles are colour emoji fonts, in order of preference.
@@ -137,6 +137,13 @@ func (f *Font) ensure() bool {
 		f.ascent, f.descent = loaded.ascent, loaded.descent
 	})
 	return f.lazy.err == nil
+}
+
+// mayBeCJK reports whether Noto Sans CJK may have r: a Han, kana, Hangul
+// or Bopomofo character, or one shared between scripts (the katakana
+// prolonged sound mark ー, U+30FC, is Common, like most CJK punctuation).
+func mayBeCJK(r rune) bool {
+	return isCJK(r) || unicode.In(r, unicode.Common, unicode.Inherited)
 }
 
 func isCJK(r rune) bool {

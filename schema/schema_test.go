@@ -174,8 +174,8 @@ func FuzzLocator(f *testing.F) {
 }
 
 func TestDepthLimit(t *testing.T) {
-	nest := func(open, close string, n int) string {
-		return strings.Repeat(open, n) + "0" + strings.Repeat(close, n)
+	nest := func(opening, closing string, n int) string {
+		return strings.Repeat(opening, n) + "0" + strings.Repeat(closing, n)
 	}
 	cases := []struct {
 		name, doc string

@@ -83,16 +83,22 @@ func Layout(text string, p Params) (Block, error) {
 
 // normalize collapses runs of spaces and tabs to one space and trims each
 // line, as a browser does with white-space: normal, but keeps line feeds as
-// hard breaks.
+// hard breaks. Spaces of other widths (en, em, thin, hair, narrow no-break,
+// ideographic: U+2002–U+200A, U+202F, U+205F, U+3000) are typography the
+// writer chose, and stay, as they do in a browser.
 func normalize(text string) string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	paras := strings.Split(text, "\n")
 	for i, p := range paras {
-		paras[i] = strings.Join(strings.FieldsFunc(p, func(r rune) bool {
-			return unicode.IsSpace(r) && r != '\u00a0'
-		}), " ")
+		paras[i] = strings.Join(strings.FieldsFunc(p, collapsible), " ")
 	}
-	return strings.TrimSpace(strings.Join(paras, "\n"))
+	return strings.TrimFunc(strings.Join(paras, "\n"), collapsible)
+}
+
+// collapsible is white space that collapses to one ordinary space: ASCII
+// spaces and controls, and the line and paragraph separators.
+func collapsible(r rune) bool {
+	return r < 0x80 && unicode.IsSpace(r) || r == '\u0085' || r == '\u2028' || r == '\u2029'
 }
 
 // segment is the text between two line-break opportunities.

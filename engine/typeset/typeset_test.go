@@ -1,6 +1,7 @@
 package typeset
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -159,6 +160,42 @@ func TestHardBreaksAndWhitespace(t *testing.T) {
 	if len(empty.Lines) != 0 {
 		t.Errorf("blank text gave %d lines", len(empty.Lines))
 	}
+}
+
+// Spaces of other widths keep them: an em space is an em, an en space
+// half, and so on (the widths Noto Sans gives them), none collapsed to a
+// word space (0.26 em).
+func TestSpacesKeepTheirWidths(t *testing.T) {
+	f := font(t, 400)
+	word, _ := f.Advance("a b")
+	for _, c := range []struct {
+		space string
+		em    float64
+	}{
+		{"\u2002", 0.5}, {"\u2003", 1}, {"\u2004", 1.0 / 3}, {"\u2005", 0.25}, {"\u2006", 1.0 / 6},
+		{"\u2007", 0.572}, {"\u2008", 0.268}, {"\u2009", 0.166}, {"\u200a", 0.1}, {"\u202f", 0.166},
+		{"\u205f", 0.222},
+	} {
+		b, err := Layout("a"+c.space+"b", Params{Font: f, Size: 100, MaxWidth: 1000})
+		if err != nil || len(b.Lines) != 1 {
+			t.Fatalf("%U: %v, %d lines", []rune(c.space)[0], err, len(b.Lines))
+		}
+		if b.Lines[0].Text != "a"+c.space+"b" {
+			t.Errorf("%U became %q", []rune(c.space)[0], b.Lines[0].Text)
+		}
+		got := b.Lines[0].Width / 100
+		if math.Abs(got-(word-spaceWidth(t, f)+c.em)) > 0.005 {
+			t.Errorf("%U: a+space+b is %.3f em, want a space of %.3f em", []rune(c.space)[0], got, c.em)
+		}
+	}
+}
+
+func spaceWidth(t *testing.T, f *fonts.Font) float64 {
+	w, err := f.Advance(" ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 func TestLetterSpacingWidens(t *testing.T) {

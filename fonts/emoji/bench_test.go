@@ -21,12 +21,12 @@ func BenchmarkImageCached(b *testing.B) { benchmarkImage(b, func(*Font) {}) }
 
 // BenchmarkImageScaleOnly misses the scaled cache but hits the decoded PNG.
 func BenchmarkImageScaleOnly(b *testing.B) {
-	benchmarkImage(b, func(f *Font) { f.scaled.clear() })
+	benchmarkImage(b, func(f *Font) { f.scaled.Clear() })
 }
 
 // BenchmarkImageUncached decodes the PNG and scales it every time.
 func BenchmarkImageUncached(b *testing.B) {
-	benchmarkImage(b, func(f *Font) { f.scaled.clear(); f.decoded.clear() })
+	benchmarkImage(b, func(f *Font) { f.scaled.Clear(); f.decoded.Clear() })
 }
 
 func BenchmarkShape(b *testing.B) {

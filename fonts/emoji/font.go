@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/ogcard/ogcard/internal/lru"
+
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
 	"github.com/go-text/typesetting/harfbuzz"
@@ -42,8 +44,8 @@ type Font struct {
 	mu   sync.Mutex
 	idle []*worker // go-text faces are not safe for concurrent use: one per call
 
-	decoded *lru[decodedKey, *decodedGlyph]
-	scaled  *lru[scaledKey, *scaledGlyph]
+	decoded *lru.Cache[decodedKey, *decodedGlyph]
+	scaled  *lru.Cache[scaledKey, *scaledGlyph]
 }
 
 // worker is the per-call state go-text needs: a Face (which caches extents and
@@ -104,8 +106,8 @@ func Load(data []byte) (f *Font, err error) {
 		font:    ft,
 		upem:    float64(ft.Upem()),
 		strikes: strikes,
-		decoded: newLRU[decodedKey, *decodedGlyph](decodedBudget),
-		scaled:  newLRU[scaledKey, *scaledGlyph](scaledBudget),
+		decoded: lru.New[decodedKey, *decodedGlyph](decodedBudget),
+		scaled:  lru.New[scaledKey, *scaledGlyph](scaledBudget),
 	}, nil
 }
 

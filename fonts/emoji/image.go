@@ -38,7 +38,7 @@ func (f *Font) Image(id uint16, sizePx float64) (img *image.RGBA, offset image.P
 		q = 1 // sizes below 1/8 px still get a (1x1) image
 	}
 	key := scaledKey{id: id, size: q}
-	if g, ok := f.scaled.get(key); ok {
+	if g, ok := f.scaled.Get(key); ok {
 		return g.img, g.offset, nil
 	}
 	// Render at the rounded size so a cache entry does not depend on which
@@ -49,7 +49,7 @@ func (f *Font) Image(id uint16, sizePx float64) (img *image.RGBA, offset image.P
 		return nil, image.Point{}, err
 	}
 	g := f.render(src, size)
-	g = f.scaled.add(key, g, len(g.img.Pix))
+	g = f.scaled.Add(key, g, int64(len(g.img.Pix)))
 	return g.img, g.offset, nil
 }
 
@@ -90,7 +90,7 @@ func roundInt(v float64) int { return int(math.Round(v)) }
 // decode returns the strike bitmap of id at ppem, decoded and cached.
 func (f *Font) decode(id uint16, ppem uint16) (*decodedGlyph, error) {
 	key := decodedKey{id: id, ppem: ppem}
-	if g, ok := f.decoded.get(key); ok {
+	if g, ok := f.decoded.Get(key); ok {
 		return g, nil
 	}
 	var bm font.GlyphBitmap
@@ -120,7 +120,7 @@ func (f *Font) decode(id uint16, ppem uint16) (*decodedGlyph, error) {
 		return nil, fmt.Errorf("emoji: glyph %d: %w", id, err)
 	}
 	g := &decodedGlyph{img: img, ext: ext}
-	return f.decoded.add(key, g, len(img.Pix)), nil
+	return f.decoded.Add(key, g, int64(len(img.Pix))), nil
 }
 
 // decodePNG decodes a strike PNG into premultiplied RGBA. Noto's PNGs are

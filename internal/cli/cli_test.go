@@ -124,6 +124,26 @@ func TestValidateTooDeep(t *testing.T) {
 	}
 }
 
+// Constant text that no font can draw is a warning; the layout is still
+// valid, so the exit status is 0.
+func TestValidateWarnsAboutGlyphsNoFontHas(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "tofu.json")
+	layout := `{"canvas": {"width": 1200, "height": 630}, "fields": {"title": {"type": "string"}}, "layers": [
+		{"type": "text", "name": "label", "text": "Rated ★ \uE000 {{title}}", "box": {"left": 0, "top": 0, "width": 600, "height": 100}, "size": 40},
+		{"type": "tag", "name": "ok", "text": "→ ✓", "size": 20, "anchor": "top-left", "x": 10, "y": 10}]}`
+	if err := os.WriteFile(file, []byte(layout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "validate", file)
+	if code != 0 || !strings.Contains(stdout, "ok ") {
+		t.Fatalf("exit %d, want 0\n%s%s", code, stdout, stderr)
+	}
+	want := "warning: " + file + `: layer "label" (/layers/0): no font can draw U+E000`
+	if !strings.Contains(stderr, want) || strings.Count(stderr, "warning:") != 1 {
+		t.Errorf("stderr %q, want one warning %q", stderr, want)
+	}
+}
+
 func TestSign(t *testing.T) {
 	t.Setenv("OGCARD_SIGNING_KEYS", "a-key-of-sixteen-chars,older-key-000000")
 	code, stdout, stderr := run(t, "sign", "/og/news.png?title=Hello world")

@@ -26,12 +26,18 @@ func runValidate(env *Env, args []string) error {
 	}
 	bad := 0
 	for _, f := range files {
-		if _, err := engine.LoadFile(f); err != nil {
+		tp, err := engine.LoadFile(f)
+		if err != nil {
 			bad++
 			printLayoutError(env, err)
 			continue
 		}
 		fmt.Fprintf(env.Stdout, "ok    %s\n", f)
+		// Tofu in constant text is a warning, not a failure: the exit
+		// status stays what the layout's validity says.
+		for _, w := range tp.MissingGlyphs() {
+			fmt.Fprintf(env.Stderr, "warning: %s: %s\n", f, w)
+		}
 	}
 	if bad > 0 {
 		fmt.Fprintf(env.Stderr, "%d of %d layouts have problems\n", bad, len(files))
