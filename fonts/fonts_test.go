@@ -2,6 +2,7 @@ package fonts
 
 import (
 	"os"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -86,18 +87,21 @@ func TestArabicDoesNotPanic(t *testing.T) {
 	}
 }
 
-// The script fonts are registered from their file names and parsed on
+// Every embedded font is registered from its file name and parsed on
 // first use: the names must be the fonts' own, or a layout naming the
 // family would find nothing.
-func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
+func TestLazyFontsNamedAsTheirFiles(t *testing.T) {
 	entries, err := embedded.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	lazy := 0
 	for _, e := range entries {
-		f := lazyScriptFont(e.Name())
+		f := lazyEmbeddedFont(e.Name())
 		if f == nil {
+			if strings.HasSuffix(e.Name(), ".ttf") {
+				t.Errorf("%s is parsed at start-up: name it in lazyTextFont or lazyScriptFont", e.Name())
+			}
 			continue
 		}
 		lazy++
@@ -113,7 +117,7 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 			t.Errorf("%s: registered as %s, the font says %s", e.Name(), f, parsed)
 		}
 	}
-	if lazy < 20 {
-		t.Errorf("%d script fonts load lazily, want every script font", lazy)
+	if lazy < 26 {
+		t.Errorf("%d embedded fonts load lazily, want every one", lazy)
 	}
 }

@@ -75,7 +75,7 @@ func loadEmbedded() (*Registry, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if f := lazyScriptFont(path); f != nil {
+		if f := lazyEmbeddedFont(path); f != nil {
 			r.register(f)
 			return nil
 		}
@@ -211,6 +211,44 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// lazyEmbeddedFont returns an embedded font to be parsed on first use:
+// a text face (Noto Sans or Noto Serif) or a script font. Parsed, a face
+// holds about 3 MB of heap (the file, tdewolff/font's tables for outlines
+// and go-text's for shaping); most cards use one or two of the
+// thirty-four, so parsing them all up front cost 15 MB (and twice that in
+// peak memory, with the collector's headroom) for nothing.
+func lazyEmbeddedFont(file string) *Font {
+	if f := lazyTextFont(file); f != nil {
+		return f
+	}
+	return lazyScriptFont(file)
+}
+
+// lazyTextFont returns one of the embedded text faces, as in
+// NotoSans-BoldItalic.ttf, registered from its file name (a test checks
+// it against the font's own names); nil for any other file.
+func lazyTextFont(file string) *Font {
+	base, style, ok := strings.Cut(strings.TrimSuffix(file, ".ttf"), "-")
+	families := map[string]string{"NotoSans": "Noto Sans", "NotoSerif": "Noto Serif"}
+	styles := map[string]struct {
+		weight int
+		italic bool
+	}{"Regular": {400, false}, "Italic": {400, true}, "Bold": {700, false}, "BoldItalic": {700, true}}
+	st, known := styles[style]
+	if !ok || families[base] == "" || !known {
+		return nil
+	}
+	return &Font{
+		Family: families[base],
+		Weight: st.weight,
+		Italic: st.italic,
+		lazy: &lazySource{
+			read:   func() ([]byte, error) { return embedded.ReadFile(file) },
+			covers: func(rune) bool { return true }, // Latin, Greek, Cyrillic and more: ask the font
+		},
+	}
 }
 
 // lazyScriptFont returns an embedded font for one script, as in
