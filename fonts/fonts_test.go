@@ -2,6 +2,7 @@ package fonts
 
 import (
 	"os"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -94,10 +95,10 @@ func TestArabicDoesNotPanic(t *testing.T) {
 	}
 }
 
-// The script and symbols fonts and the extra weights are registered from
-// their file names and parsed on first use: the names must be the fonts'
-// own, or a layout naming the family would find nothing.
-func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
+// Every embedded font is registered from its file name and parsed on
+// first use: the names must be the fonts' own, or a layout naming the
+// family would find nothing.
+func TestLazyFontsNamedAsTheirFiles(t *testing.T) {
 	entries, err := embedded.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +107,9 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 	for _, e := range entries {
 		f := lazyEmbeddedFont(e.Name())
 		if f == nil {
+			if strings.HasSuffix(e.Name(), ".ttf") {
+				t.Errorf("%s is parsed at start-up: name it in lazyTextFont or lazyScriptFont", e.Name())
+			}
 			continue
 		}
 		lazy++
@@ -121,8 +125,8 @@ func TestLazyScriptFontsNamedAsTheirFiles(t *testing.T) {
 			t.Errorf("%s: registered as %s, the font says %s", e.Name(), f, parsed)
 		}
 	}
-	if lazy < 26 {
-		t.Errorf("%d fonts load lazily, want every script and symbols font and the four extra weights", lazy)
+	if lazy < 50 {
+		t.Errorf("%d embedded fonts load lazily, want every one", lazy)
 	}
 }
 

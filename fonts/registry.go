@@ -258,17 +258,20 @@ func lazyWeightFont(file string) *Font {
 	}
 }
 
-// lazyEmbeddedFont returns an embedded font to be parsed on first use (an
-// extra weight, a symbols or a script font), or nil for a font parsed at
-// start-up (the regular, bold and italic faces).
+// lazyEmbeddedFont returns an embedded font to be parsed on first use: a
+// text face (Noto Sans or Noto Serif), an extra weight, a symbols or a
+// script font; nil for any other file. Parsed, a face holds about 3 MB of
+// heap (the file, tdewolff/font's tables for outlines and go-text's for
+// shaping); most cards use one or two of them, so parsing them all up
+// front cost 15 MB (and twice that in peak memory, with the collector's
+// headroom) for nothing.
 func lazyEmbeddedFont(file string) *Font {
-	if f := lazyWeightFont(file); f != nil {
-		return f
+	for _, lazy := range []func(string) *Font{lazyTextFont, lazyWeightFont, lazySymbolsFont, lazyScriptFont} {
+		if f := lazy(file); f != nil {
+			return f
+		}
 	}
-	if f := lazySymbolsFont(file); f != nil {
-		return f
-	}
-	return lazyScriptFont(file)
+	return nil
 }
 
 // symbolsFonts are the embedded fonts for symbols, arrows and mathematics
@@ -293,6 +296,31 @@ func lazySymbolsFont(file string) *Font {
 			covers: func(r rune) bool {
 				return unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r) || unicode.Is(unicode.Greek, r)
 			},
+		},
+	}
+}
+
+// lazyTextFont returns one of the embedded text faces, as in
+// NotoSans-BoldItalic.ttf, registered from its file name (a test checks
+// it against the font's own names); nil for any other file.
+func lazyTextFont(file string) *Font {
+	base, style, ok := strings.Cut(strings.TrimSuffix(file, ".ttf"), "-")
+	families := map[string]string{"NotoSans": "Noto Sans", "NotoSerif": "Noto Serif"}
+	styles := map[string]struct {
+		weight int
+		italic bool
+	}{"Regular": {400, false}, "Italic": {400, true}, "Bold": {700, false}, "BoldItalic": {700, true}}
+	st, known := styles[style]
+	if !ok || families[base] == "" || !known {
+		return nil
+	}
+	return &Font{
+		Family: families[base],
+		Weight: st.weight,
+		Italic: st.italic,
+		lazy: &lazySource{
+			read:   func() ([]byte, error) { return embedded.ReadFile(file) },
+			covers: func(rune) bool { return true }, // Latin, Greek, Cyrillic and more: ask the font
 		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
@@ -32,6 +33,7 @@ type benchFlags struct {
 	quality int
 	json    bool
 	profile string
+	memprof string
 }
 
 func runBench(env *Env, args []string) error {
@@ -48,6 +50,7 @@ func runBench(env *Env, args []string) error {
 	fs.IntVar(&f.quality, "quality", 0, "webp/jpeg quality 1-100; default: the layout's")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON (what bench/peers/compare.js reads)")
 	fs.StringVar(&f.profile, "cpuprofile", "", "write a CPU profile of the measured renders to `file` (go tool pprof)")
+	fs.StringVar(&f.memprof, "memprofile", "", "write a heap profile to `file` after measuring (go tool pprof -sample_index=alloc_space or inuse_space)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -79,6 +82,11 @@ func runBench(env *Env, args []string) error {
 	rep, err := bench.Run(ctx, t, data, opts)
 	if err != nil {
 		return err
+	}
+	if f.memprof != "" {
+		if err := writeHeapProfile(f.memprof); err != nil {
+			return err
+		}
 	}
 	if f.json {
 		enc := json.NewEncoder(env.Stdout)
@@ -191,4 +199,20 @@ func startProfile(path string) (func(), error) {
 		pprof.StopCPUProfile()
 		out.Close() //nolint:errcheck // written in full by StopCPUProfile
 	}, nil
+}
+
+// writeHeapProfile writes the heap profile: what the measured renders
+// allocated (alloc_space) and what was live at the last collection
+// (inuse_space).
+func writeHeapProfile(path string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // the in-use figures are those of the last collection
+	if err := pprof.Lookup("allocs").WriteTo(out, 0); err != nil {
+		out.Close() //nolint:errcheck // the write error is the one to report
+		return err
+	}
+	return out.Close()
 }

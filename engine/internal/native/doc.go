@@ -9,6 +9,10 @@
 // standard library. Building with -tags nodynamic leaves them out, for
 // measuring or testing the pure-Go path on a machine that has them.
 //
+// With glibc, the package also caps malloc arenas at two when it loads
+// (malloc.go): the libraries' buffers otherwise fill an arena per OS
+// thread that calls them.
+//
 // Every call creates and frees its own C handle or takes one from a
 // bounded free list, so the functions are safe for concurrent use.
 package native

@@ -69,21 +69,103 @@ func TestRoundTrip(t *testing.T) {
 			if got.Bounds().Size() != tc.img.Bounds().Size() {
 				t.Fatalf("size %v, want %v", got.Bounds().Size(), tc.img.Bounds().Size())
 			}
-			if _, isRGB := got.(*image.RGBA); tc.img.Opaque() != isRGB {
+			_, isRGB := got.(*image.RGBA)
+			_, isPaletted := got.(*image.Paletted)
+			switch {
+			case countColours(tc.img) != nil && !isPaletted:
+				t.Errorf("decoded as %T: a card of at most 256 colours is a palette image", got)
+			case countColours(tc.img) == nil && tc.img.Opaque() != isRGB:
 				t.Errorf("decoded as %T: an opaque card is RGB, any other RGBA", got)
 			}
-			b := tc.img.Bounds()
+			samePixels(t, tc.img, got)
+		})
+	}
+}
+
+func samePixels(t *testing.T, want *image.RGBA, got image.Image) {
+	t.Helper()
+	b := want.Bounds()
+	for y := range b.Dy() {
+		for x := range b.Dx() {
+			w := color.NRGBAModel.Convert(want.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
+			have := color.NRGBAModel.Convert(got.At(x, y)).(color.NRGBA)
+			if !closeEnough(w, have) {
+				t.Fatalf("pixel %d,%d is %v, want %v", x, y, have, w)
+			}
+		}
+	}
+}
+
+// flat is a card of n colours (n <= 1200), in vertical stripes, with a
+// translucent stripe when alpha is set.
+func flat(n int, alpha bool) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, 1200, 63))
+	for x := range 1200 {
+		k := x * n / 1200
+		c := color.RGBA{uint8(k), uint8(k >> 8), 200, 255}
+		if alpha && k == 0 {
+			c = color.RGBA{40, 20, 10, 128} // premultiplied
+		}
+		for y := range 63 {
+			img.SetRGBA(x, y, c)
+		}
+	}
+	return img
+}
+
+// A card of up to 256 colours becomes a palette image, decoded to exactly
+// the pixels the truecolour path gives; one more colour keeps it
+// truecolour.
+func TestPaletteWhenEveryPixelFits(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		img     *image.RGBA
+		palette bool
+	}{
+		{"2 colours", flat(2, false), true},
+		{"256 colours", flat(256, false), true},
+		{"256 colours, one translucent", flat(256, true), true},
+		{"257 colours", flat(257, false), false},
+		{"a photo", photoLike(120, 60, false), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := Encode(nil, tc.img, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("image/png cannot read it: %v", err)
+			}
+			if _, ok := got.(*image.Paletted); ok != tc.palette {
+				t.Errorf("decoded as %T, palette %v", got, tc.palette)
+			}
+			truecolour, err := png.Decode(bytes.NewReader(truecolourPNG(t, tc.img)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := got.Bounds()
 			for y := range b.Dy() {
 				for x := range b.Dx() {
-					want := color.NRGBAModel.Convert(tc.img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
-					have := color.NRGBAModel.Convert(got.At(x, y)).(color.NRGBA)
-					if !closeEnough(want, have) {
-						t.Fatalf("pixel %d,%d is %v, want %v", x, y, have, want)
+					if a, c := color.NRGBAModel.Convert(got.At(x, y)), color.NRGBAModel.Convert(truecolour.At(x, y)); a != c {
+						t.Fatalf("pixel %d,%d is %v, the truecolour PNG has %v", x, y, a, c)
 					}
 				}
 			}
 		})
 	}
+}
+
+// truecolourPNG encodes img without the palette path.
+func truecolourPNG(t *testing.T, img *image.RGBA) []byte {
+	t.Helper()
+	raw, _ := filtered(img, 4, false)
+	defer rawPool.Put(raw)
+	out, err := finish(header(nil, img.Bounds(), 6), *raw, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // closeEnough allows the rounding of un-premultiplying a translucent pixel.
@@ -100,7 +182,15 @@ func closeEnough(a, b color.NRGBA) bool {
 }
 
 func BenchmarkEncode(b *testing.B) {
-	img := photoLike(1200, 630, false)
+	for _, bc := range []struct {
+		name string
+		img  *image.RGBA
+	}{{"photo", photoLike(1200, 630, false)}, {"flat", flat(200, false)}} {
+		b.Run(bc.name, func(b *testing.B) { benchmarkEncode(b, bc.img) })
+	}
+}
+
+func benchmarkEncode(b *testing.B, img *image.RGBA) {
 	var out []byte
 	b.ReportAllocs()
 	for b.Loop() {
