@@ -33,3 +33,11 @@ var ErrNotFound = errors.New("not found")
 
 // ErrUnavailable means the source could not answer now.
 var ErrUnavailable = errors.New("data source unavailable")
+
+// Checker is a Source that can tell whether it is able to answer now,
+// for /readyz. It is optional: a source that cannot tell is assumed up.
+type Checker interface {
+	// Check returns an error, wrapping ErrUnavailable when the source is
+	// down, unreachable or too slow.
+	Check(ctx context.Context) error
+}
