@@ -159,6 +159,8 @@ func openSource(sc SourceConfig) (source.Source, error) {
 		return source.NewSQL(source.SQLConfig{Driver: sc.Driver, DSN: sc.DSN, Query: sc.Query, ListQuery: sc.ListQuery, Timeout: sc.Timeout})
 	case "http":
 		return source.NewHTTP(source.HTTPConfig{URL: sc.URL, Fields: sc.Fields, Headers: sc.Headers, Timeout: sc.Timeout})
+	case "mongodb":
+		return openMongoDB(sc)
 	}
 	return nil, fmt.Errorf("unknown source type %q", sc.Type)
 }
