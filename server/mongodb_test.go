@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,4 +117,48 @@ func TestMongoDBSourceConfig(t *testing.T) {
 			t.Errorf("validate = %v; want %q", got, want)
 		}
 	}
+}
+
+// ogcard warm lists a mongodb source through its cursor: a run stopped
+// part-way resumes, skipping what is stored, and serve then answers the
+// cards from the store.
+func TestWarmFromMongoDBResumes(t *testing.T) {
+	db := ferrettest.Start(t)
+	cfg := warmTestConfig(t)
+	var docs []any
+	for _, c := range newsCards(cfg, 12) {
+		docs = append(docs, bson.D{{Key: "slug", Value: c["slug"]}, {Key: "title", Value: c["title"]},
+			{Key: "imageUrl", Value: c["imageUrl"]}, {Key: "brand", Value: c["brand"]}, {Key: "status", Value: "published"}})
+	}
+	docs = append(docs, bson.D{{Key: "slug", Value: "draft"}, {Key: "title", Value: "Not yet"}, {Key: "status", Value: "draft"}})
+	if _, err := db.Client().Database("site").Collection("news").InsertMany(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Sources = map[string]SourceConfig{"news": {Type: "mongodb", URI: db.URI, Database: "site", Collection: "news",
+		Filter: map[string]any{"status": "published"}, Fields: map[string]string{"title": "title", "imageUrl": "imageUrl", "brand": "brand"}}}
+	opts := WarmOptions{Layout: "news", Source: "news", Jobs: 2}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := newWarmServer(t, cfg)
+	var draws atomic.Int64
+	s.beforeRender = func() {
+		if draws.Add(1) == 5 {
+			cancel() // as SIGINT does
+		}
+	}
+	w, err := s.NewWarm(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := w.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.Interrupted || first.Total != 12 || first.Rendered == 0 || first.Rendered >= 12 {
+		t.Fatalf("first run: %+v; want interrupted part-way through 12", first)
+	}
+	second, _ := warm(t, cfg, opts)
+	wantCounts(t, "resumed run", second, 12-first.Rendered, first.Rendered, 0)
+	wantServedFromStore(t, cfg, []string{"/api/v1/og/news/story-01", "/api/v1/og/news/story-12"})
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,6 +207,43 @@ func TestMongoDBUnreachableIsUnavailable(t *testing.T) {
 	_, err = m.Count(context.Background())
 	assertKind(t, err, ErrUnavailable)
 	m.Close()
+	_, err = m.Lookup(context.Background(), "x")
+	assertKind(t, err, ErrUnavailable)
+}
+
+// A server that takes connections and never answers is as unavailable
+// as one that is down: the lookup ends at the source's timeout.
+func TestMongoDBSilentServerIsUnavailable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var mu sync.Mutex
+	var held []net.Conn
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // read nothing, answer nothing
+			mu.Unlock()
+		}
+	}()
+	m, err := NewMongoDB(MongoConfig{URI: "mongodb://" + l.Addr().String() + "/", Database: "news", Collection: "articles", Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
 	_, err = m.Lookup(context.Background(), "x")
 	assertKind(t, err, ErrUnavailable)
 }

@@ -1,6 +1,7 @@
 // Package source looks up the data of a card by slug: in a SQL database
-// (SQLite through a pure-Go driver, or PostgreSQL through pgx) or from an
-// HTTP JSON API. The server configures one source per layout.
+// (SQLite through a pure-Go driver, or PostgreSQL through pgx), in a
+// MongoDB collection (the official driver) or from an HTTP JSON API. The
+// server configures one source per layout.
 //
 // Lookup errors say what the server should answer: ErrNotFound for 404,
 // ErrUnavailable for 503 (a database that is down, locked or slower than
