@@ -29,8 +29,7 @@ func projection(paths [][]string) bson.D {
 	proj := bson.D{}
 	wantsID := false
 	for i, d := range dotted {
-		// Sorted, a path's parents come before it (a "." sorts before
-		// any letter or digit that could follow a shorter prefix).
+		// Sorted, a path's parents (its prefixes) come before it.
 		if i > 0 && underAny(d, dotted[:i]) {
 			continue
 		}
