@@ -338,5 +338,9 @@ func (s *Server) handleReady(c echo.Context) error {
 	if s.cards.Saturated() {
 		return c.String(http.StatusServiceUnavailable, "not ready: every render worker is busy\n")
 	}
+	if layout, err := s.sourceDown(c.Request().Context()); err != nil {
+		s.log.Warn("readiness: data source down", "layout", layout, "err", err)
+		return c.String(http.StatusServiceUnavailable, "not ready: the data source of layout "+layout+" is down\n")
+	}
 	return c.String(http.StatusOK, "ready\n")
 }

@@ -13,7 +13,8 @@ import (
 // Lister is a Source that can enumerate every card it holds, for
 // `ogcard warm` to pre-render a whole site. It is optional: an HTTP API
 // has no standard way to list what it would answer, so only the SQL
-// source implements it (and only with a list query configured).
+// source (with a list query configured) and the MongoDB source implement
+// it.
 type Lister interface {
 	// Each calls fn with every slug and its data, in the form Lookup
 	// returns them for that slug, streaming: rows are read as fn takes

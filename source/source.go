@@ -1,6 +1,7 @@
 // Package source looks up the data of a card by slug: in a SQL database
-// (SQLite through a pure-Go driver, or PostgreSQL through pgx) or from an
-// HTTP JSON API. The server configures one source per layout.
+// (SQLite through a pure-Go driver, or PostgreSQL through pgx), in a
+// MongoDB collection (the official driver) or from an HTTP JSON API. The
+// server configures one source per layout.
 //
 // Lookup errors say what the server should answer: ErrNotFound for 404,
 // ErrUnavailable for 503 (a database that is down, locked or slower than
@@ -33,3 +34,11 @@ var ErrNotFound = errors.New("not found")
 
 // ErrUnavailable means the source could not answer now.
 var ErrUnavailable = errors.New("data source unavailable")
+
+// Checker is a Source that can tell whether it is able to answer now,
+// for /readyz. It is optional: a source that cannot tell is assumed up.
+type Checker interface {
+	// Check returns an error, wrapping ErrUnavailable when the source is
+	// down, unreachable or too slow.
+	Check(ctx context.Context) error
+}
