@@ -456,4 +456,3 @@ func containsAll(labels, selector map[string]string) bool {
 	}
 	return true
 }
-
