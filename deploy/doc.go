@@ -11,6 +11,8 @@
 //     exists in the binary.
 //   - helm_test.go renders the chart with helm template and checks probes,
 //     ports, args and env names against the binary's own flags.
+//   - configmap_test.go mounts layouts the way kubelet mounts a ConfigMap
+//     and checks that a running serve reloads them when the folder swaps.
 //   - cdn_test.go runs nginx with nginx/cdn.conf in front of two ogcard
 //     serve processes sharing one versitygw bucket.
 //
