@@ -18,7 +18,6 @@ const (
 	toneFirst   = 0x1F3FB // EMOJI MODIFIER FITZPATRICK TYPE-1-2
 	toneLast    = 0x1F3FF // EMOJI MODIFIER FITZPATRICK TYPE-6
 	tagFirst    = 0xE0020 // TAG SPACE
-	tagLast     = 0xE007E // TAG TILDE
 	maxClusterN = 64      // longer "clusters" are not real emoji; bail out early
 )
 
