@@ -154,6 +154,12 @@ func TestPreviewRender(t *testing.T) {
 	if w, _ := url.PathUnescape(resp.Header.Get("X-Warnings")); resp.StatusCode != 200 || !strings.Contains(w, "fallback") {
 		t.Errorf("outside picture: %d, warnings %s", resp.StatusCode, w)
 	}
+	// A picture the fetcher refuses shows its public reason, never the
+	// address or the resolver's error.
+	resp, _ = render("imageUrl=" + url.QueryEscape("http://10.255.255.7:81/photo.jpg"))
+	if w, _ := url.PathUnescape(resp.Header.Get("X-Warnings")); resp.StatusCode != 200 || !strings.Contains(w, "(blocked)") || strings.Contains(w, "10.255.255.7") {
+		t.Errorf("blocked picture: %d, warnings %s; want the reason only", resp.StatusCode, w)
+	}
 	for query, status := range map[string]int{"layout=news&title=": 400, "layout=news&format=gif": 400, "layout=nope": 404} {
 		if resp, _ := previewDo(t, "GET", base+"/preview/api/render?"+query, nil); resp.StatusCode != status {
 			t.Errorf("%s: %d, want %d", query, resp.StatusCode, status)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -187,4 +188,17 @@ func TestOverload(t *testing.T) {
 		t.Errorf("after the overload /readyz is %d", resp.StatusCode)
 	}
 	_ = srv
+}
+
+// A URL over --max-url-bytes gets a JSON 414 from the one error mapping,
+// not net/http's plain-text 431.
+func TestLongURLIsJSON414(t *testing.T) {
+	_, ts := newTestServer(t, func(c *Config) { c.MaxURLBytes = 1024 })
+	resp, body := get(t, "GET", ts.URL+"/api/v1/og/news/"+strings.Repeat("a", 2000))
+	if resp.StatusCode != http.StatusRequestURITooLong || resp.Header.Get("Content-Type") != "application/json" || !strings.Contains(string(body), `"error":"URL too long`) {
+		t.Errorf("long URL: %d %s %s; want a JSON 414", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if resp, _ := get(t, "GET", ts.URL+"/api/v1/og/news/budget-2025.png"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a short URL after it: %d", resp.StatusCode)
+	}
 }
