@@ -335,7 +335,7 @@ func newFlakyPhoto(t *testing.T) *flakyPhoto {
 		t.Fatal(err)
 	}
 	p := &flakyPhoto{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if p.fail.Load() {
 			p.failed.Add(1)
 			http.Error(w, "photo store down", http.StatusInternalServerError)
@@ -409,8 +409,8 @@ func originRequests(t *testing.T, replicas []*replica) int {
 		resp.Body.Close()
 		cancel()
 		for _, line := range strings.Split(string(body), "\n") {
-			if !strings.HasPrefix(line, "ogcard_requests_total{") ||
-				!(strings.Contains(line, `route="/api/v1/og/`) || strings.Contains(line, `route="/og/`)) {
+			cardRoute := strings.Contains(line, `route="/api/v1/og/`) || strings.Contains(line, `route="/og/`)
+			if !strings.HasPrefix(line, "ogcard_requests_total{") || !cardRoute {
 				continue
 			}
 			v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)

@@ -146,7 +146,7 @@ func waitListening(addr string, exited <-chan struct{}) error {
 		default:
 		}
 		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
-			c.Close()
+			_ = c.Close() // only the connect mattered
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -18,7 +18,7 @@ import (
 // from the origin once.
 func TestStartCachesThroughZone(t *testing.T) {
 	var hits atomic.Int64
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		hits.Add(1)
 		w.Header().Set("Cache-Control", "public, max-age=60")
 		io.WriteString(w, "hello from the origin")
