@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ogcard/ogcard/sign"
 )
@@ -205,7 +206,14 @@ func TestStoreDownStillServes(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("store down: got %d, want the card anyway", resp.StatusCode)
 	}
-	_, metrics := get(t, "GET", ts.URL+"/metrics")
+	// The write runs after the response, off the request's path: it is
+	// counted once it has failed.
+	var metrics []byte
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, metrics = get(t, "GET", ts.URL+"/metrics"); strings.Contains(string(metrics), `ogcard_store_errors_total{op="put"} 1`) {
+			break
+		}
+	}
 	if !strings.Contains(string(metrics), `ogcard_store_errors_total{op="put"} 1`) {
 		t.Errorf("store failure not counted:\n%s", grepLines(string(metrics), "ogcard_store"))
 	}
