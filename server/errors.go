@@ -107,7 +107,10 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		start := time.Now()
 		lc := logContexts.Get().(*logContext)
 		lc.Context, lc.cache = c, ""
-		err := next(lc)
+		err := s.tooLong(c.Request())
+		if err == nil {
+			err = next(lc)
+		}
 		cache := lc.cache
 		lc.Context = nil
 		logContexts.Put(lc)

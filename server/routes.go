@@ -33,8 +33,7 @@ func (s *Server) routes() *echo.Echo {
 		return err
 	}}))
 	e.IPExtractor = s.ipExtractor() // before any rate limiting, or X-Forwarded-For would bypass it
-	e.Use(s.accessLog)
-	e.Use(s.limitURL)
+	e.Use(s.accessLog) // also answers over-long URLs (tooLong): one middleware less per request
 	e.Use(telemetry.Middleware("ogcard"))
 	// Every route but the preview's is a GET: no request needs a body.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "16K",
@@ -62,16 +61,14 @@ func (s *Server) routes() *echo.Echo {
 	return e
 }
 
-// limitURL answers a URL longer than --max-url-bytes with a JSON 414.
-// net/http's own limit on the header block (MaxHeaderBytes, set well above
-// it) would answer 431 in plain text.
-func (s *Server) limitURL(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if n := len(c.Request().RequestURI); n > s.cfg.MaxURLBytes {
-			return &publicError{errURITooLong, fmt.Sprintf("URL too long: %d bytes, at most %d", n, s.cfg.MaxURLBytes)}
-		}
-		return next(c)
+// tooLong returns the JSON 414 for a URL longer than --max-url-bytes,
+// or nil. net/http's own limit on the header block (MaxHeaderBytes, set
+// well above it) would answer 431 in plain text.
+func (s *Server) tooLong(r *http.Request) error {
+	if n := len(r.RequestURI); n > s.cfg.MaxURLBytes {
+		return &publicError{errURITooLong, fmt.Sprintf("URL too long: %d bytes, at most %d", n, s.cfg.MaxURLBytes)}
 	}
+	return nil
 }
 
 // Errors the handlers return; errorHandler maps them to statuses.
