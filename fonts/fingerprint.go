@@ -14,22 +14,20 @@ import (
 // the system's CJK fonts, the other did not) have different fingerprints,
 // so the engine keeps their cards apart in a shared store.
 func (r *Registry) Fingerprint() string {
-	var b strings.Builder
-	families := make([]string, 0, len(r.families))
-	for name := range r.families {
-		families = append(families, name)
-	}
-	slices.Sort(families)
-	for _, name := range families {
-		b.WriteString(name)
-		for _, f := range r.families[name] {
-			b.WriteString("," + strconv.Itoa(f.Weight))
+	// Faces are listed sorted: system fonts are registered in map order.
+	var faces []string
+	for name, fs := range r.families {
+		for _, f := range fs {
+			face := name + "," + strconv.Itoa(f.Weight)
 			if f.Italic {
-				b.WriteString("i")
+				face += "i"
 			}
+			faces = append(faces, face)
 		}
-		b.WriteString(";")
 	}
+	slices.Sort(faces)
+	var b strings.Builder
+	b.WriteString(strings.Join(faces, ";"))
 	b.WriteString("|" + strings.Join(r.fallbacks, ";"))
 	if r.emoji != nil {
 		b.WriteString("|emoji")
