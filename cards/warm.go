@@ -111,6 +111,7 @@ type Warm struct {
 	total                                atomic.Int64              // -1 until counted
 	rendered, skipped, failed, elsewhere atomic.Int64
 	storeFailures                        atomic.Int64 // in a row
+	malformed                            atomic.Int64 // lines that are not cards of any format
 	stop                                 context.CancelCauseFunc
 
 	mu       sync.Mutex
@@ -228,6 +229,9 @@ func (w *Warm) Progress() WarmProgress {
 		Total: w.total.Load(), Rendered: w.rendered.Load(),
 		Skipped: w.skipped.Load(), Failed: w.failed.Load(), Elsewhere: w.elsewhere.Load(),
 	}
+	if p.Total >= 0 {
+		p.Total -= w.malformed.Load() * int64(len(w.outs)-1)
+	}
 	if start := w.start.Load(); start != nil {
 		p.Elapsed = time.Since(*start)
 	}
@@ -334,7 +338,10 @@ func (w *Warm) count(ctx context.Context) <-chan struct{} {
 // the others are drawn once, encoded in each format and stored.
 func (w *Warm) warmOne(ctx context.Context, it item) {
 	if it.err != nil {
-		w.fail(len(w.outs), "malformed line", it.err.Error())
+		// A line that is not JSON is one failure, not one per format:
+		// Progress takes its other formats out of the total.
+		w.malformed.Add(1)
+		w.fail(1, "malformed line", it.err.Error())
 		return
 	}
 	keys, err := w.keys(it.data)

@@ -65,7 +65,9 @@ func TestPreviewInBrowser(t *testing.T) {
 	_, base, dir := newPreviewServer(t)
 	// After the server, so that its cleanup runs first: the page's event
 	// stream would hold the server's Close until the browser goes.
-	ctx, scriptErrors := browser(t, chrome, 1600, 1100)
+	// 1400 wide: above 1100 px the page has three columns, and the sticky
+	// editor once covered the mockups below the card.
+	ctx, scriptErrors := browser(t, chrome, 1400, 1000)
 	file := filepath.Join(dir, "news.json")
 	good, err := os.ReadFile(file)
 	if err != nil {
@@ -99,6 +101,21 @@ func TestPreviewInBrowser(t *testing.T) {
 		waitJS(`document.getElementById("live").textContent === "live"`),
 	)
 	oldSrc = src
+
+	step("the page says what it means: the format menu names the layout's format, the greyed Save says why, the placeholder is gone",
+		waitJS(`document.getElementById("format-default").textContent === "the layout's (WebP)"`),
+		waitJS(`(() => { const n = document.getElementById("save-note");
+			return document.getElementById("save").disabled && !n.hidden && n.offsetHeight > 0 && n.textContent.includes("--preview-save"); })()`),
+		waitJS(`document.getElementById("placeholder").hidden && !document.getElementById("card").hidden`),
+		waitJS(`document.querySelectorAll("#mockups .mock").length > 0`),
+	)
+	overlapped, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](overlappedMockups))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(overlapped) > 0 {
+		t.Errorf("at 1400x1000 the layout JSON panel covers these mockups: %v", overlapped)
+	}
 
 	step("type a new title and see the card change",
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#fields [name=title]").value = ""`),
@@ -163,10 +180,40 @@ func TestPreviewInBrowser(t *testing.T) {
 	)
 	shot = screenshot(ctx, t, "preview.png")
 	t.Logf("screenshot: %s", shot)
+
+	step("at phone width, one column, and an error far along its line scrolled into view",
+		chromedp.EmulateViewport(390, 844),
+		waitJS(`(() => { const l = (s) => document.querySelector(s).getBoundingClientRect();
+			const side = l(".sidebar"), centre = l(".centre"), editor = l(".editor-col"), share = l(".share");
+			return side.bottom <= centre.top && centre.bottom <= editor.top && editor.bottom <= share.top &&
+				document.documentElement.scrollWidth <= window.innerWidth; })()`),
+		setSource(`ta.value.replace('"maxLines": 3', '"maxLines": 0')`), chromedp.Click(`#apply`),
+		waitJS(`document.querySelector("#problems li button")?.textContent === "29:46"`),
+		waitJS(`(() => { const ta = document.getElementById("source"), x = 45 * charWidth(ta);
+			return ta.scrollWidth > ta.clientWidth && x >= ta.scrollLeft && x <= ta.scrollLeft + ta.clientWidth; })()`),
+	)
+	shot = screenshot(ctx, t, "preview-phone.png")
+	t.Logf("screenshot at phone width: %s", shot)
 	if errs := scriptErrors(); len(errs) > 0 {
 		t.Errorf("script errors on the page: %v", errs)
 	}
 }
+
+// overlappedMockups scrolls each "Where it is shared" mockup into view
+// and names those whose box meets the (sticky) editor column's.
+const overlappedMockups = `(() => {
+	const hit = [];
+	const editor = document.querySelector(".editor-col");
+	for (const m of document.querySelectorAll("#mockups .mock")) {
+		m.scrollIntoView({block: "center"});
+		const a = m.getBoundingClientRect(), b = editor.getBoundingClientRect();
+		if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+			hit.push(m.querySelector("figcaption")?.textContent || m.className);
+		}
+	}
+	window.scrollTo(0, 0);
+	return hit;
+})()`
 
 // screenshot saves the whole page as a PNG among the test's artifacts.
 func screenshot(ctx context.Context, t *testing.T, name string) string {

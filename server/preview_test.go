@@ -91,6 +91,12 @@ func TestPreviewPageAndLayouts(t *testing.T) {
 			t.Errorf("%s: %d %s, %d bytes", path, resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 		}
 	}
+	// Before its first render the page shows a placeholder box, not a
+	// broken image that screenshot tools would catch.
+	if _, page := previewDo(t, "GET", base+"/preview", nil); !bytes.Contains(page, []byte(`<img id="card" alt="The rendered card" hidden>`)) ||
+		!bytes.Contains(page, []byte(`id="placeholder"`)) {
+		t.Errorf("the page's card is not hidden behind a placeholder before the first render")
+	}
 	resp, body := previewDo(t, "GET", base+"/preview/api/layouts", nil)
 	var got struct {
 		SaveAllowed bool            `json:"saveAllowed"`

@@ -284,6 +284,24 @@ func TestWarmReportsBadLinesAndFailedPictures(t *testing.T) {
 	wantCounts(t, "rerun", r, 0, 3, 7)
 }
 
+// TestWarmCountsAMalformedLineOnce checks that a line that is not JSON is
+// one failure however many formats are warmed, and that the total still
+// adds up.
+func TestWarmCountsAMalformedLineOnce(t *testing.T) {
+	cfg := warmTestConfig(t)
+	good := newsCards(cfg, 2)
+	file := writeJSONL(t, good[0], `{"title": "unterminated"`, good[1])
+	formats := []engine.Format{engine.WebP, engine.PNG, engine.JPEG}
+	r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: file, Formats: formats})
+	wantCounts(t, "run", r, 6, 0, 1)
+	if len(r.Failures) != 1 || r.Failures[0].Reason != "malformed line" || r.Failures[0].Count != 1 {
+		t.Errorf("failures %+v; want one malformed line", r.Failures)
+	}
+	if r.Total != 7 || r.Done() != r.Total {
+		t.Errorf("total %d, done %d; want 7 and 7 (2 rows in 3 formats, 1 malformed line)", r.Total, r.Done())
+	}
+}
+
 func TestWarmFromTheDemoDatabase(t *testing.T) {
 	cfg := warmTestConfig(t)
 	cfg.Demo = true

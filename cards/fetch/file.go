@@ -30,7 +30,9 @@ func (l *Loader) openFile(path string) (io.ReadCloser, error) {
 	}
 	rel, err := filepath.Rel(root, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return nil, failf(ErrFile, "local file outside the allowed folder")
+		// Name the folder: whoever reads this set it (--data-dir) and
+		// needs to know where the picture should be.
+		return nil, failf(ErrFile, "local file outside the allowed folder %s (the data folder, --data-dir)", root)
 	}
 	return openInRoot(root, rel)
 }

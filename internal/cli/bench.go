@@ -60,7 +60,7 @@ func runBench(env *Env, args []string) error {
 	}
 	t, assets, err := benchLayout(f.layout)
 	if err != nil {
-		printLayoutError(env, err)
+		printLayoutError(env, "ogcard bench: ", err)
 		return errReported
 	}
 	data, err := renderData(t, renderFlags{data: f.data, sets: f.sets})

@@ -73,7 +73,8 @@ func TestRenderErrorsAreOneLine(t *testing.T) {
 		want string
 	}{
 		{"missing required field", []string{"render", "--layout", "layouts/news.json", "--data", `{"brand": "x"}`, "-o", out}, 1, `ogcard render: field "title": is required`},
-		{"no such layout", []string{"render", "--layout", "layouts/nope.json", "-o", out}, 1, "open layouts/nope.json: no such file or directory"},
+		{"no such layout", []string{"render", "--layout", "layouts/nope.json", "-o", out}, 1, "ogcard render: open layouts/nope.json: no such file or directory"},
+		{"stdout without a format", []string{"render", "--layout", "layouts/news.json", "-o", "-"}, 2, "ogcard render: usage: -o - (standard output) needs --format"},
 		{"bad data JSON", []string{"render", "--layout", "layouts/news.json", "--data", "{nope", "-o", out}, 1, "--data: not a JSON object"},
 		{"unknown format", []string{"render", "--layout", "layouts/news.json", "-o", "card.gif"}, 2, `unknown image format ".gif"`},
 		{"no output", []string{"render", "--layout", "layouts/news.json"}, 2, "--layout and -o are required"},
@@ -90,6 +91,39 @@ func TestRenderErrorsAreOneLine(t *testing.T) {
 				t.Errorf("stack trace on stderr: %s", stderr)
 			}
 		})
+	}
+}
+
+// TestRenderLogsOnlyWhenAsked checks that a plain render prints nothing
+// on stderr (the informational lines about fonts and the WebP encoder come
+// with -v only), and that -v does print them.
+func TestRenderLogsOnlyWhenAsked(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "card.webp")
+	args := []string{"render", "--layout", "layouts/news.json", "--set", "imageUrl=testdata/bg.jpg", "-o", out}
+	code, _, stderr := run(t, args...)
+	if code != 0 || stderr != "" {
+		t.Errorf("without -v: exit %d, stderr %q; want 0 and nothing", code, stderr)
+	}
+	code, _, stderr = run(t, append(args, "-v")...)
+	if code != 0 || !strings.Contains(stderr, "level=INFO") || !strings.Contains(stderr, "webp:") {
+		t.Errorf("with -v: exit %d, stderr %q; want the webp encoder's INFO line", code, stderr)
+	}
+}
+
+// TestValidateReportsEveryPath checks that a missing path is one error
+// among the reports, not the end of them.
+func TestValidateReportsEveryPath(t *testing.T) {
+	code, stdout, stderr := run(t, "validate", "layouts/news.json", "missing/", "layouts/quote.json")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"ok    layouts/news.json", "ok    layouts/quote.json"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout %q lacks %q", stdout, want)
+		}
+	}
+	if !strings.Contains(stderr, "error stat missing/: no such file or directory") || !strings.Contains(stderr, "1 of 3 paths could not be read") {
+		t.Errorf("stderr %q: want the missing path as an error and a summary", stderr)
 	}
 }
 

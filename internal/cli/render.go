@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"os/signal"
@@ -24,6 +25,7 @@ type renderFlags struct {
 	format  string
 	quality int
 	sets    multiFlag
+	verbose bool
 }
 
 type multiFlag []string
@@ -40,15 +42,20 @@ func runRender(env *Env, args []string) error {
 	fs.StringVar(&f.out, "o", "", "output `file`, its extension choosing the format; - for stdout (required)")
 	fs.StringVar(&f.format, "format", "", "output format (webp, png, jpeg); default: from -o's extension, else the layout's")
 	fs.IntVar(&f.quality, "quality", 0, "webp/jpeg quality 1-100; default: the layout's")
+	fs.BoolVar(&f.verbose, "v", false, "also log which fonts and encoders are used")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if f.layout == "" || f.out == "" {
 		return fmt.Errorf("%w: --layout and -o are required", errUsage)
 	}
+	if f.out == "-" && f.format == "" {
+		return fmt.Errorf("%w: -o - (standard output) needs --format webp, png or jpeg: there is no file extension to choose it, and the layout's default would not show in a name like card.png", errUsage)
+	}
+	env = quietUnlessVerbose(env, f.verbose)
 	t, err := engine.LoadFile(f.layout)
 	if err != nil {
-		printLayoutError(env, err)
+		printLayoutError(env, "ogcard render: ", err)
 		return errReported
 	}
 	logFontCoverage(env)
@@ -79,6 +86,17 @@ func runRender(env *Env, args []string) error {
 	}
 	reportBudget(env, enc, out)
 	return writeOutput(env, f.out, enc.Data)
+}
+
+// quietUnlessVerbose keeps render's stderr to warnings and errors: the
+// informational lines (fonts, encoder) appear only with -v.
+func quietUnlessVerbose(env *Env, verbose bool) *Env {
+	if verbose {
+		return env
+	}
+	quiet := *env
+	quiet.Log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return &quiet
 }
 
 // renderData builds the data: samples, or --data, then --set on top.

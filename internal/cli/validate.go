@@ -20,16 +20,16 @@ func runValidate(env *Env, args []string) error {
 	if len(paths) == 0 {
 		paths = []string{"layouts"}
 	}
-	files, err := layoutFiles(paths)
-	if err != nil {
-		return err
+	files, pathErrs := layoutFiles(paths)
+	for _, err := range pathErrs {
+		fmt.Fprintf(env.Stderr, "error %v\n", err)
 	}
 	bad := 0
 	for _, f := range files {
 		tp, err := engine.LoadFile(f)
 		if err != nil {
 			bad++
-			printLayoutError(env, err)
+			printLayoutError(env, "", err)
 			continue
 		}
 		fmt.Fprintf(env.Stdout, "ok    %s\n", f)
@@ -41,30 +41,39 @@ func runValidate(env *Env, args []string) error {
 	}
 	if bad > 0 {
 		fmt.Fprintf(env.Stderr, "%d of %d layouts have problems\n", bad, len(files))
+	}
+	if len(pathErrs) > 0 {
+		fmt.Fprintf(env.Stderr, "%d of %d paths could not be read\n", len(pathErrs), len(paths))
+	}
+	if bad > 0 || len(pathErrs) > 0 {
 		return errReported
 	}
 	return nil
 }
 
-// printLayoutError prints each problem of a layout on its own line.
-func printLayoutError(env *Env, err error) {
+// printLayoutError prints each problem of a layout on its own line, each
+// after prefix (the command's name, or nothing where the lines are the
+// command's report).
+func printLayoutError(env *Env, prefix string, err error) {
 	var ps schema.Problems
 	if errors.As(err, &ps) {
 		for _, p := range ps {
-			fmt.Fprintln(env.Stderr, p.Error())
+			fmt.Fprintln(env.Stderr, prefix+p.Error())
 		}
 		return
 	}
-	fmt.Fprintln(env.Stderr, err) // an *fs.PathError names the file already
+	fmt.Fprintln(env.Stderr, prefix+err.Error()) // an *fs.PathError names the file already
 }
 
-// layoutFiles expands folders to the .json files directly inside them.
-func layoutFiles(paths []string) ([]string, error) {
-	var files []string
+// layoutFiles expands folders to the .json files directly inside them. A
+// path that cannot be read is one error among the results, not the end of
+// the list, so every path given gets its report.
+func layoutFiles(paths []string) (files []string, errs []error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -72,13 +81,15 @@ func layoutFiles(paths []string) ([]string, error) {
 		}
 		matches, err := filepath.Glob(filepath.Join(p, "*.json"))
 		if err != nil {
-			return nil, err
+			errs = append(errs, fmt.Errorf("%s: %w", p, err))
+			continue
 		}
 		if len(matches) == 0 {
-			return nil, fmt.Errorf("%s: no .json layout files", p)
+			errs = append(errs, fmt.Errorf("%s: no .json layout files", p))
+			continue
 		}
 		slices.Sort(matches)
 		files = append(files, matches...)
 	}
-	return files, nil
+	return files, errs
 }

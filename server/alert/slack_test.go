@@ -71,8 +71,11 @@ func TestHangingWebhookNeverBlocksAlert(t *testing.T) {
 	for _, k := range kinds {
 		s.Alert(k, "webhook is slow")
 	}
-	if d := time.Since(start); d > 5*time.Millisecond {
-		t.Errorf("100 alerts took %v; Alert must not wait for the webhook", d)
+	// Waiting for the hanging webhook even once would cost a whole
+	// timeout: that, not a guess at how fast 100 calls run on a loaded
+	// machine, is the bound.
+	if d := time.Since(start); d >= timeout {
+		t.Errorf("100 alerts took %v, a webhook timeout or more; Alert must not wait for the webhook", d)
 	}
 	// The queue holds 4, and the worker may have taken one more off it.
 	if d := s.Stats().Dropped; d != 95 && d != 96 {
@@ -83,8 +86,10 @@ func TestHangingWebhookNeverBlocksAlert(t *testing.T) {
 	if err := s.Close(); err == nil {
 		t.Error("Close: want an error for the undelivered alerts")
 	}
-	if d := time.Since(start); d > 2*timeout {
-		t.Errorf("Close took %v with a hanging webhook; want about %v", d, timeout)
+	// Close gives up on the in-flight alert after one timeout; waiting
+	// for the 5 it holds one after another would take 5.
+	if d := time.Since(start); d >= 4*timeout {
+		t.Errorf("Close took %v with a hanging webhook; want about %v, not one timeout per queued alert", d, timeout)
 	}
 	if st := s.Stats(); st.Sent != 0 || st.Sent+st.Failed+st.Dropped != 100 {
 		t.Errorf("stats %+v: want every alert failed or dropped", st)

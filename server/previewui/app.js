@@ -97,6 +97,7 @@ async function pick(name) {
   $("layout-title").textContent = name;
   $("editor-file").textContent = l ? base(l.file) : "";
   $("editor-file").title = l ? l.file : "";
+  $("format-default").textContent = l && l.format ? `the layout's (${formatName(l.format)})` : "the layout's";
   buildForm(true);
   await loadSource();
   renderNow();
@@ -209,6 +210,8 @@ async function showCard(res, blob) {
   const old = img.src;
   img.src = url;
   await loaded;
+  img.hidden = false;
+  $("placeholder").hidden = true;
   if (old.startsWith("blob:")) URL.revokeObjectURL(old);
   const l = layout() || {};
   state.last = {
@@ -450,8 +453,26 @@ function jumpTo(line, col) {
   off += Math.max(0, col - 1);
   ta.focus();
   ta.setSelectionRange(off, off);
+  scrollToError(line, col);
+}
+
+// scrollToError brings line:col into the editor's view, across too: the
+// editor does not wrap (the gutter numbers lines), so an error at column
+// 59 would otherwise sit off screen.
+function scrollToError(line, col) {
+  const ta = $("source");
   ta.scrollTop = Math.max(0, (line - 1) * LINE_HEIGHT - ta.clientHeight / 3);
+  const x = (col - 1) * charWidth(ta);
+  const visible = x >= ta.scrollLeft && x <= ta.scrollLeft + ta.clientWidth - 40;
+  if (!visible) ta.scrollLeft = Math.max(0, x - ta.clientWidth / 2);
   syncGutter();
+}
+
+// charWidth is the width of one character in the editor's monospace font.
+function charWidth(ta) {
+  const c = (charWidth.canvas ||= document.createElement("canvas")).getContext("2d");
+  c.font = getComputedStyle(ta).font;
+  return c.measureText("0").width || 7.5;
 }
 
 async function applyDraft() {
@@ -461,6 +482,8 @@ async function applyDraft() {
   $("draft-note").hidden = !dirty();
   if (!dirty()) state.draft = null;
   await renderNow();
+  const first = state.problems.find((p) => p.line > 0);
+  if (first) scrollToError(first.line, first.column);
   if (state.draft !== null && !state.problems.length) setEditorStatus("Applied: the card shows the editor's version (not saved)", "ok");
   else if (!state.problems.length) setEditorStatus("Same as the file: showing the served version", "ok");
 }
@@ -480,7 +503,17 @@ async function save() {
 function updateSaveButton() {
   const b = $("save");
   b.disabled = !state.saveAllowed;
-  b.title = state.saveAllowed ? "Write the file to the layouts folder (Ctrl+S)" : "Saving is off on this server";
+  b.title = state.saveAllowed ? "Write the file to the layouts folder (Ctrl+S)" : SAVE_OFF;
+  // A greyed button alone does not say why: the reason is on the page.
+  $("save-note").textContent = state.saveAllowed ? "" : SAVE_OFF;
+  $("save-note").hidden = state.saveAllowed;
+}
+
+const SAVE_OFF = "Save is off: start ogcard serve with --layouts and --preview-save to write files from here";
+
+// formatName is how the format menu names a format.
+function formatName(f) {
+  return { webp: "WebP", png: "PNG", jpeg: "JPEG", jpg: "JPEG" }[f] || String(f).toUpperCase();
 }
 
 // ---- live reload ----------------------------------------------------------

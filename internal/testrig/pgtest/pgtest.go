@@ -38,6 +38,21 @@ var localDSNs = []string{
 // address costs a test seconds, not minutes.
 const connectTimeout = 5 * time.Second
 
+// LocalSetup is what to run, as root on Debian, for a local server the
+// tests reach without a password: the same steps as .ci/run's PostgreSQL
+// block (trust on the Unix socket and loopback only).
+const LocalSetup = `apt-get install -y postgresql
+pgver=$(ls /usr/lib/postgresql | sort -V | tail -n1)
+printf '%s\n' 'local all all trust' 'host all all 127.0.0.1/32 trust' 'host all all ::1/128 trust' >/etc/postgresql/$pgver/main/pg_hba.conf
+pg_ctlcluster $pgver main restart`
+
+// noServerMessage says why there is no server and how to get one.
+func noServerMessage(err error) string {
+	return fmt.Sprintf("pgtest: no PostgreSQL server: %v\n"+
+		"Point %s at one (a DSN to a database you can create databases from), or run as root:\n%s",
+		err, EnvDSN, LocalSetup)
+}
+
 // New creates a database with a random name for the test, drops it when
 // the test ends, and returns a DSN for it.
 func New(t testing.TB) (dsn string) {
@@ -45,9 +60,9 @@ func New(t testing.TB) (dsn string) {
 	admin, err := connectAdmin()
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("pgtest: no PostgreSQL server (set %s, or run the postgres lines of .ci/run): %v", EnvDSN, err)
+			t.Fatal(noServerMessage(err))
 		}
-		t.Skipf("pgtest: no PostgreSQL server (set %s to test against one): %v", EnvDSN, err)
+		t.Skip(noServerMessage(err))
 	}
 	name, err := createDatabase(admin.conn)
 	closeConn(admin.conn)

@@ -2,6 +2,8 @@ package pgtest
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -75,6 +77,17 @@ func TestWithDatabase(t *testing.T) {
 		cfg, err := pgx.ParseConfig(got)
 		if err != nil || cfg.Database != "ogcard_test_x" {
 			t.Errorf("%q parses to database %v (%v)", got, cfg, err)
+		}
+	}
+}
+
+// The skip message is what a newcomer reads first: it must name the
+// variable and the commands, not just the dial error.
+func TestNoServerMessageSaysWhatToRun(t *testing.T) {
+	msg := noServerMessage(errors.New("dial tcp 127.0.0.1:5432: connection refused"))
+	for _, want := range []string{"connection refused", EnvDSN, "apt-get install -y postgresql", "127.0.0.1/32 trust", "pg_ctlcluster"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
 	}
 }
