@@ -44,6 +44,9 @@ type OutputSpec struct {
 	Format   string `json:"format,omitempty"`
 	Quality  int    `json:"quality,omitempty"`
 	MaxBytes int    `json:"maxBytes,omitempty"`
+	// CrawlerFormat is what a client that does not name image/webp gets
+	// (png or jpeg); empty: Format if it is one of them, else jpeg.
+	CrawlerFormat string `json:"crawlerFormat,omitempty"`
 }
 
 // FontFile is a font shipped next to a layout.

@@ -282,9 +282,13 @@ func splitFormat(slug string, def engine.Format) (base string, f engine.Format, 
 	return b, f, true, nil
 }
 
-// negotiate picks the format: the URL's extension, else the layout's
-// default if the client accepts it, else the first it accepts of webp,
-// png and jpeg. Without an extension the answer varies by Accept.
+// negotiate picks the format. The URL's extension wins. Without one,
+// WebP goes only to a client whose Accept names image/webp (browsers do);
+// any other client — a link crawler sending */*, image/* or no Accept,
+// several of which drop WebP — gets the layout's crawler format (JPEG
+// unless the layout says PNG; a PNG over budget goes out as JPEG). The
+// answer varies by Accept alone, never by User-Agent, so any CDN caches
+// it right.
 func (s *Server) negotiate(c echo.Context, t *engine.Template, f engine.Format, explicit bool) engine.Output {
 	out := t.Output
 	out.Format = f
@@ -294,28 +298,44 @@ func (s *Server) negotiate(c echo.Context, t *engine.Template, f engine.Format, 
 	h := c.Response().Header()
 	h["Vary"] = append(h["Vary"], "Accept") // h.Add, without canonicalising a constant
 	accept := c.Request().Header.Get("Accept")
-	if accept == "" || accepts(accept, f) {
+	if out.Format == engine.WebP && namesType(accept, engine.WebP.ContentType()) {
 		return out
 	}
-	for _, alt := range []engine.Format{engine.WebP, engine.PNG, engine.JPEG} {
+	crawler := out.ForCrawler()
+	if accept == "" || accepts(accept, crawler.Format) {
+		return crawler
+	}
+	for _, alt := range []engine.Format{engine.PNG, engine.JPEG, engine.WebP} {
 		if accepts(accept, alt) {
 			out.Format = alt
 			return out
 		}
 	}
-	return out
+	return crawler
 }
 
 // accepts reports whether an Accept header takes the format (q=0 refuses).
 func accepts(header string, f engine.Format) bool {
+	return acceptsAny(header, f.ContentType(), "image/*", "*/*")
+}
+
+// namesType reports whether an Accept header names the media type itself,
+// not through a wildcard.
+func namesType(header, mediaType string) bool {
+	return acceptsAny(header, mediaType)
+}
+
+func acceptsAny(header string, types ...string) bool {
 	for _, part := range strings.Split(header, ",") {
 		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") && !strings.Contains(params, "q=0.") {
 			continue
 		}
-		switch strings.TrimSpace(mt) {
-		case f.ContentType(), "image/*", "*/*":
-			return true
+		mt = strings.ToLower(strings.TrimSpace(mt))
+		for _, t := range types {
+			if mt == t {
+				return true
+			}
 		}
 	}
 	return false
