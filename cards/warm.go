@@ -33,8 +33,9 @@ type WarmOptions struct {
 	// it is the path of a JSONL file, one JSON object of field values
 	// per line.
 	Source string
-	// Formats are the formats each card is warmed in; empty: the
-	// layout's own, as an extension-less URL serves it.
+	// Formats are the formats each card is warmed in; empty: those an
+	// extension-less URL serves, the layout's own for browsers and its
+	// crawler format for link crawlers.
 	Formats []engine.Format
 	// Jobs is how many cards are drawn at once; below 1, GOMAXPROCS.
 	Jobs int
@@ -155,6 +156,9 @@ func (p *Pipeline) warmLayout(name string) (*engine.Template, error) {
 // each, in the order given: the outputs the server's routes build.
 func warmOutputs(t *engine.Template, formats []engine.Format) []engine.Output {
 	if len(formats) == 0 {
+		if crawler := t.Output.ForCrawler(); crawler != t.Output {
+			return []engine.Output{t.Output, crawler}
+		}
 		return []engine.Output{t.Output}
 	}
 	var outs []engine.Output

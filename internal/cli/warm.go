@@ -39,7 +39,7 @@ func (f *warmFlags) flagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet("warm", flag.ContinueOnError)
 	fs.StringVar(&f.layout, "layout", "", "`name` of the layout whose cards to warm (required)")
 	fs.StringVar(&f.source, "source", "", "a configured source `name` (default: the layout's), or a JSONL file of card data, one JSON object per line")
-	fs.StringVar(&f.formats, "format", "", "comma-separated `formats` to warm each card in: webp, png, jpeg (default: the layout's)")
+	fs.StringVar(&f.formats, "format", "", "comma-separated `formats` to warm each card in: webp, png, jpeg (default: what an extension-less URL serves: the layout's format for browsers and its crawler format)")
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "cards drawn at once")
 	fs.StringVar(&f.shard, "shard", "", "warm only part `I/N` of the cards (0 <= I < N), split by card key, so N machines warm one site together")
 	fs.DurationVar(&f.every, "progress-every", 5*time.Second, "how often to print a progress line when stderr is not a terminal; 0: never")

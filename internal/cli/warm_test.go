@@ -71,7 +71,7 @@ func TestWarmCommand(t *testing.T) {
 
 func TestWarmCommandFailuresExit1(t *testing.T) {
 	dataDir, store, file := warmFixture(t, 2, `{"title": `, `{"brand": "no title"}`)
-	code, stdout, stderr := run(t, "warm", "--layout", "news", "--source", file, "--data-dir", dataDir, "--cache-url", store, "--progress-every", "0")
+	code, stdout, stderr := run(t, "warm", "--layout", "news", "--source", file, "--data-dir", dataDir, "--cache-url", store, "--progress-every", "0", "--format", "webp")
 	if code != 1 {
 		t.Fatalf("exit %d; want 1\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
