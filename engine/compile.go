@@ -74,6 +74,11 @@ func Compile(file string, data []byte, opts *CompileOptions) (*Template, error) 
 		return nil, c.problems
 	}
 	t.Hash = hex.EncodeToString(c.hash.Sum(nil))
+	if len(lay.Variants) > 0 {
+		if err := compileVariants(t, file, data, lay.Variants, opts, loc); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
 }
 
