@@ -28,6 +28,8 @@ import (
 type WarmOptions struct {
 	// Layout is the layout whose cards are warmed.
 	Layout string
+	// Variant is the layout's named size to warm; empty: the layout's own.
+	Variant string
 	// Source names a configured data source, whose every row is a card
 	// (it must implement source.Lister); when no source has that name,
 	// it is the path of a JSONL file, one JSON object of field values
@@ -123,6 +125,11 @@ func (p *Pipeline) NewWarm(opts WarmOptions) (*Warm, error) {
 	t, err := p.warmLayout(opts.Layout)
 	if err != nil {
 		return nil, err
+	}
+	if v, ok := t.Variant(opts.Variant); ok {
+		t = v
+	} else {
+		return nil, fmt.Errorf("layout %q has no variant %q (variants: %s)", t.Name, opts.Variant, strings.Join(t.VariantNames(), ", "))
 	}
 	store := p.cfg.StoreURL
 	if u, err := url.Parse(store); p.store == nil || (err == nil && u.Scheme == "mem") {

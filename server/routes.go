@@ -52,6 +52,7 @@ func (s *Server) routes() *echo.Echo {
 	}
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/api/v1/og/:layout/:slug", s.handleSlug)
+	e.Match(getHead, "/api/v1/og/:layout/:slug/:variant", s.handleSlug)
 	e.Match(getHead, "/og/:file", s.handleSigned)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
@@ -163,14 +164,24 @@ func (s *Server) ipExtractor() echo.IPExtractor {
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
-// handleSlug serves /api/v1/og/{layout}/{slug}[.webp|.png|.jpg], the
-// data coming from the layout's source.
+// handleSlug serves /api/v1/og/{layout}/{slug}[/{variant}][.webp|.png|.jpg],
+// the data coming from the layout's source.
 func (s *Server) handleSlug(c echo.Context) error {
-	t, ok := s.cards.Layouts().Template(c.Param("layout"))
+	base, ok := s.cards.Layouts().Template(c.Param("layout"))
 	if !ok {
 		return notFound("no layout %q", c.Param("layout"))
 	}
-	slug, format, explicit, err := splitFormat(c.Param("slug"), t.Output.Format)
+	slug, variant := c.Param("slug"), c.Param("variant")
+	last := &slug // the extension is on the last segment
+	if variant != "" {
+		last = &variant
+	}
+	name, format, explicit, err := splitFormat(*last, base.Output.Format)
+	if err != nil {
+		return err
+	}
+	*last = name
+	t, err := layoutVariant(base, variant)
 	if err != nil {
 		return err
 	}
@@ -215,9 +226,29 @@ func (s *Server) handleSigned(c echo.Context) error {
 	for k, v := range params {
 		data[k] = v
 	}
+	// variant= picks a size; the signature covers it like any field.
+	if v, ok := data["variant"]; ok {
+		delete(data, "variant")
+		if t, err = layoutVariant(t, fmt.Sprint(v)); err != nil {
+			return err
+		}
+	}
 	out := t.Output
 	out.Format = format
 	return s.serveCard(c, t, data, out)
+}
+
+// layoutVariant is the layout's named size; "" is the layout itself.
+func layoutVariant(t *engine.Template, name string) (*engine.Template, error) {
+	v, ok := t.Variant(name)
+	if !ok {
+		have := "none"
+		if names := t.VariantNames(); len(names) > 0 {
+			have = strings.Join(names, ", ")
+		}
+		return nil, notFound("layout %q has no variant %q (variants: %s)", t.Name, name, have)
+	}
+	return v, nil
 }
 
 // serveCard writes the card with its caching headers, or 304.
