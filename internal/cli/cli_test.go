@@ -53,6 +53,21 @@ func TestRenderToStdoutWithSamples(t *testing.T) {
 	}
 }
 
+func TestRenderVariant(t *testing.T) {
+	code, stdout, stderr := run(t, "render", "--layout", "layouts/news.json", "--variant", "square", "--format", "png", "-o", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	img, err := png.Decode(strings.NewReader(stdout))
+	if err != nil || img.Bounds().Dx() != 800 || img.Bounds().Dy() != 800 {
+		t.Errorf("stdout: %v, %v; want an 800x800 PNG", img, err)
+	}
+	code, _, stderr = run(t, "render", "--layout", "layouts/news.json", "--variant", "round", "-o", "-")
+	if code != 2 || !strings.Contains(stderr, `layout "news" has no variant "round" (variants: square)`) {
+		t.Errorf("unknown variant: exit %d, %q", code, stderr)
+	}
+}
+
 func TestRenderMissingImageFallsBackWithWarning(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "card.png")
 	code, _, stderr := run(t, "render", "--layout", "layouts/news.json", "--set", "title=Hi", "--set", "imageUrl=nope.jpg", "-o", out)
