@@ -181,6 +181,7 @@ func (c *compiler) compile(lay *Layout) *Template {
 	t.background = c.literalColor("/canvas/background", cmpOr(lay.Canvas.Background, "#000000"))
 	t.Output = c.output(lay.Output)
 	c.compileFields(t, lay.Fields)
+	t.alt = c.altTemplate(lay.Alt)
 	for i := range lay.Layers {
 		if l := c.compileLayer(i, &lay.Layers[i]); l != nil {
 			t.layers = append(t.layers, l)

@@ -18,6 +18,8 @@ type Layout struct {
 	Canvas      CanvasSpec       `json:"canvas"`
 	Fields      map[string]Field `json:"fields,omitempty"`
 	Output      OutputSpec       `json:"output"`
+	// Alt is the og:image:alt template; empty: {{title}} if declared.
+	Alt string `json:"alt,omitempty"`
 	// Variants are named sizes of the card; see variants.go.
 	Variants map[string]VariantSpec `json:"variants,omitempty"`
 	Fonts       []FontFile       `json:"fonts,omitempty"`

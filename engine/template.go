@@ -28,6 +28,7 @@ type Template struct {
 	VariantName string // the variant's name; empty for the layout itself
 
 	variants map[string]*Template
+	alt      *textTemplate // og:image:alt; nil: none
 
 	fields     map[string]Field
 	fieldOrder []string

@@ -53,6 +53,7 @@ func (s *Server) routes() *echo.Echo {
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/api/v1/og/:layout/:slug", s.handleSlug)
 	e.Match(getHead, "/api/v1/og/:layout/:slug/:variant", s.handleSlug)
+	e.Match(getHead, "/api/v1/og/:layout/:slug/meta", s.handleMeta)
 	e.Match(getHead, "/og/:file", s.handleSigned)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
@@ -185,9 +186,18 @@ func (s *Server) handleSlug(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	data, err := s.lookup(c, t, slug)
+	if err != nil {
+		return err
+	}
+	return s.serveCard(c, t, data, s.negotiate(c, t, format, explicit))
+}
+
+// lookup reads a slug's card data from the layout's source.
+func (s *Server) lookup(c echo.Context, t *engine.Template, slug string) (engine.Data, error) {
 	src, ok := s.sources[t.Name]
 	if !ok {
-		return notFound("layout %q has no data source: configure one under sources.%s (see the README's Data sources), or serve it through signed /og/%s.png URLs", t.Name, t.Name, t.Name)
+		return nil, notFound("layout %q has no data source: configure one under sources.%s (see the README's Data sources), or serve it through signed /og/%s.png URLs", t.Name, t.Name, t.Name)
 	}
 	start := time.Now()
 	ctx, span := telemetry.Tracer().Start(c.Request().Context(), "lookup")
@@ -195,12 +205,9 @@ func (s *Server) handleSlug(c echo.Context) error {
 	span.End()
 	s.lookupTime().Observe(time.Since(start).Seconds())
 	if errors.Is(err, source.ErrNotFound) {
-		return notFound("no %s %q", t.Name, slug)
+		return nil, notFound("no %s %q", t.Name, slug)
 	}
-	if err != nil {
-		return err
-	}
-	return s.serveCard(c, t, data, s.negotiate(c, t, format, explicit))
+	return data, err
 }
 
 // handleSigned serves /og/{layout}.{ext}?field=value&...&sig=..., the data
