@@ -165,3 +165,18 @@ func TestServeHelpListsSettings(t *testing.T) {
 		t.Errorf("bad settings: exit %d, %q; want both reported", code, stderr)
 	}
 }
+
+func TestMetaCommand(t *testing.T) {
+	data := t.TempDir()
+	code, stdout, stderr := run(t, "meta", "--layout", "news", "--slug", "budget-2025", "--variant", "square", "--json", "--public-url", "https://cards.example.com", "--data-dir", data, "--log-level", "error")
+	if code != 0 || !strings.Contains(stdout, `"og:image":"https://cards.example.com/api/v1/og/news/budget-2025/square"`) || !strings.Contains(stdout, `"og:image:width":800`) {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, _, stderr = run(t, "meta", "--layout", "news", "--slug", "nope", "--public-url", "https://x.example", "--data-dir", data, "--log-level", "error")
+	if code != 1 || !strings.Contains(stderr, `ogcard meta: no news "nope"`) {
+		t.Errorf("unknown slug: exit %d, %q", code, stderr)
+	}
+	if code, _, _ = run(t, "meta", "--layout", "news", "--slug", "x", "--data-dir", data); code != 2 {
+		t.Errorf("no --public-url: exit %d, want 2", code)
+	}
+}
