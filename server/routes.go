@@ -36,7 +36,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.accessLog)
 	e.Use(s.limitURL)
 	e.Use(telemetry.Middleware("ogcard"))
-	// Every route but the preview's is a GET: no request needs a body.
+	// No route but the preview's reads a body.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "16K",
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/preview/api/") }}))
 	if s.cfg.RateLimit > 0 {
@@ -54,6 +54,9 @@ func (s *Server) routes() *echo.Echo {
 	e.Match(getHead, "/api/v1/og/:layout/:slug", s.handleSlug)
 	e.Match(getHead, "/api/v1/og/:layout/:slug/:variant", s.handleSlug)
 	e.Match(getHead, "/api/v1/og/:layout/:slug/meta", s.handleMeta)
+	if s.cfg.PublishToken != "" {
+		e.POST("/api/v1/og/:layout/:slug/render", s.handlePublish)
+	}
 	e.Match(getHead, "/og/:file", s.handleSigned)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
