@@ -37,6 +37,10 @@ func (t *Template) VariantNames() []string {
 	return names
 }
 
+// reservedVariantNames are the path segments the service's routes take
+// after a slug, which a variant would be shadowed by.
+var reservedVariantNames = map[string]bool{"meta": true, "render": true}
+
 // compileVariants compiles each variant as a layout of its own: the
 // document with the variant's overrides merged in. Each is an immutable
 // Template with its own Hash, so its cards have keys of their own. A
@@ -51,6 +55,10 @@ func compileVariants(t *Template, file string, data []byte, variants map[string]
 	sort.Strings(names)
 	for _, name := range names {
 		at := "/variants/" + name
+		if reservedVariantNames[name] {
+			problems = append(problems, loc.Problem(at, "%q is a route of its own (/api/v1/og/{layout}/{slug}/%s): name the variant otherwise", name, name))
+			continue
+		}
 		doc, missing, err := mergeVariant(data, variants[name])
 		if err != nil {
 			problems = append(problems, loc.Problem(at, "%v", err))

@@ -57,6 +57,7 @@ func TestVariantProblemsAreLocated(t *testing.T) {
 		`{"sq": {"layers": {"nope": {"size": 10}}}}`:             {"/variants/sq/layers/nope", `no layer is named "nope"`},
 		`{"sq": {"layers": {"headline": {"size": "big"}}}}`:      {"/variants/sq", "/layers/1/size"},
 		`{"sq": {"canvas": {"width": 5}}}`:                       {"/variants/sq/canvas/width"},
+		`{"meta": {}}`:                                           {"/variants/meta", "a route of its own"},
 		`{"Bad Name": {}}`:                                       {"/variants"},
 		`{"sq": {"layers": {"band": {"fill": "not-a-colour"}}}}`: {"/variants/sq", "fill"},
 	} {
