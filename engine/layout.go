@@ -22,8 +22,8 @@ type Layout struct {
 	Alt string `json:"alt,omitempty"`
 	// Variants are named sizes of the card; see variants.go.
 	Variants map[string]VariantSpec `json:"variants,omitempty"`
-	Fonts       []FontFile       `json:"fonts,omitempty"`
-	Layers      []LayerSpec      `json:"layers"`
+	Fonts    []FontFile             `json:"fonts,omitempty"`
+	Layers   []LayerSpec            `json:"layers"`
 }
 
 // CanvasSpec is the card's size and background.
