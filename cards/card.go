@@ -192,7 +192,7 @@ func (p *Pipeline) encode(ctx context.Context, t *engine.Template, img *image.RG
 	p.metrics.outputBytes.Observe(float64(len(enc.Data)))
 	p.noteRender(t, info, enc, out)
 
-	c := &Card{Data: enc.Data, ContentType: out.Format.ContentType(), ETag: etagOf(enc.Data), Transient: info.Transient()}
+	c := &Card{Data: enc.Data, ContentType: enc.Format.ContentType(), ETag: etagOf(enc.Data), Transient: info.Transient()}
 	if c.Transient {
 		p.metrics.fallbacks.Inc()
 		c.CacheControl = cacheControl(p.cfg.FallbackMaxAge, false)

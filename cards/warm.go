@@ -28,13 +28,16 @@ import (
 type WarmOptions struct {
 	// Layout is the layout whose cards are warmed.
 	Layout string
+	// Variant is the layout's named size to warm; empty: the layout's own.
+	Variant string
 	// Source names a configured data source, whose every row is a card
 	// (it must implement source.Lister); when no source has that name,
 	// it is the path of a JSONL file, one JSON object of field values
 	// per line.
 	Source string
-	// Formats are the formats each card is warmed in; empty: the
-	// layout's own, as an extension-less URL serves it.
+	// Formats are the formats each card is warmed in; empty: those an
+	// extension-less URL serves, the layout's own for browsers and its
+	// crawler format for link crawlers.
 	Formats []engine.Format
 	// Jobs is how many cards are drawn at once; below 1, GOMAXPROCS.
 	Jobs int
@@ -124,6 +127,11 @@ func (p *Pipeline) NewWarm(opts WarmOptions) (*Warm, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v, ok := t.Variant(opts.Variant); ok {
+		t = v
+	} else {
+		return nil, fmt.Errorf("layout %q has no variant %q (variants: %s)", t.Name, opts.Variant, strings.Join(t.VariantNames(), ", "))
+	}
 	store := p.cfg.StoreURL
 	if u, err := url.Parse(store); p.store == nil || (err == nil && u.Scheme == "mem") {
 		return nil, fmt.Errorf("the card store is %q, this process's memory: nothing to warm into; set --cache-url to the store ogcard serve uses (file:// or s3://)", store)
@@ -156,6 +164,9 @@ func (p *Pipeline) warmLayout(name string) (*engine.Template, error) {
 // each, in the order given: the outputs the server's routes build.
 func warmOutputs(t *engine.Template, formats []engine.Format) []engine.Output {
 	if len(formats) == 0 {
+		if crawler := t.Output.ForCrawler(); crawler != t.Output {
+			return []engine.Output{t.Output, crawler}
+		}
 		return []engine.Output{t.Output}
 	}
 	var outs []engine.Output

@@ -26,6 +26,6 @@ func (t *Template) CacheKey(data Data, out Output) (string, error) {
 	h.Write([]byte(Version + "\x00" + t.Hash + "\x00"))
 	b, _ := json.Marshal(vals) // map keys marshal sorted: a canonical form
 	h.Write(b)
-	h.Write([]byte("\x00" + string(out.Format) + "\x00" + strconv.Itoa(out.Quality) + "\x00" + strconv.Itoa(out.MaxBytes)))
+	h.Write([]byte("\x00" + string(out.Format) + "\x00" + strconv.Itoa(out.Quality) + "\x00" + strconv.Itoa(out.MaxBytes) + "\x00" + string(out.OverBudget)))
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -74,6 +74,11 @@ func Compile(file string, data []byte, opts *CompileOptions) (*Template, error) 
 		return nil, c.problems
 	}
 	t.Hash = hex.EncodeToString(c.hash.Sum(nil))
+	if len(lay.Variants) > 0 {
+		if err := compileVariants(t, file, data, lay.Variants, opts, loc); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
 }
 
@@ -176,6 +181,7 @@ func (c *compiler) compile(lay *Layout) *Template {
 	t.background = c.literalColor("/canvas/background", cmpOr(lay.Canvas.Background, "#000000"))
 	t.Output = c.output(lay.Output)
 	c.compileFields(t, lay.Fields)
+	t.alt = c.altTemplate(lay.Alt)
 	for i := range lay.Layers {
 		if l := c.compileLayer(i, &lay.Layers[i]); l != nil {
 			t.layers = append(t.layers, l)

@@ -47,14 +47,39 @@ type Output struct {
 	Format   Format
 	Quality  int // 1-100, for webp and jpeg
 	MaxBytes int // byte budget; 0 means none
+	// Crawler is the format for clients that do not name image/webp in
+	// their Accept header: link crawlers, several of which drop WebP.
+	Crawler Format
+	// OverBudget, when set, is the format a PNG card over MaxBytes is
+	// encoded in instead: a crawler drops a picture over its limit, and
+	// a PNG has no quality to step down.
+	OverBudget Format
 }
 
 func (c *compiler) output(o OutputSpec) Output {
-	return Output{
+	out := Output{
 		Format:   Format(cmpOr(o.Format, string(WebP))),
 		Quality:  cmpOr(o.Quality, 80),
 		MaxBytes: o.MaxBytes,
+		Crawler:  Format(o.CrawlerFormat),
 	}
+	if out.Crawler == "" {
+		out.Crawler = JPEG
+		if out.Format == PNG {
+			out.Crawler = PNG
+		}
+	}
+	return out
+}
+
+// ForCrawler is o for a client that does not name image/webp: the
+// crawler format, and a PNG over budget sent as JPEG.
+func (o Output) ForCrawler() Output {
+	o.Format = o.Crawler
+	if o.Format == PNG {
+		o.OverBudget = JPEG
+	}
+	return o
 }
 
 // WebPMethod is libwebp's speed/size trade-off for a WebP card (0
@@ -95,8 +120,10 @@ type Encoded struct {
 // Encode encodes img as o says. With a byte budget, a webp card that
 // does not fit is first encoded with more effort at the same quality;
 // then webp and jpeg step their quality down by 10 (not below 30) until
-// the card fits. When it cannot fit, the smallest attempt is returned
-// with OverBudget set, for the caller to report.
+// the card fits. A PNG that does not fit is encoded in o.OverBudget
+// instead when that is set (Encoded.Format says which). When it cannot
+// fit, the smallest attempt is returned with OverBudget set, for the
+// caller to report.
 func Encode(img *image.RGBA, o Output) (*Encoded, error) {
 	q := cmpOr(o.Quality, 80)
 	method := WebPMethod
@@ -114,6 +141,8 @@ func Encode(img *image.RGBA, o Output) (*Encoded, error) {
 			return res, nil
 		case o.Format == WebP && method < webpBudgetMethod:
 			method = webpBudgetMethod
+		case o.Format == PNG && o.OverBudget != "" && o.OverBudget != PNG:
+			o.Format, o.OverBudget = o.OverBudget, ""
 		case o.Format == PNG || q <= minBudgetQuality:
 			res.OverBudget = true
 			return res, nil

@@ -129,6 +129,20 @@ func TestGoldenLayouts(t *testing.T) {
 				t.Errorf("samples should render cleanly: fallbacks %+v, warnings %v", info.Fallbacks, info.Warnings)
 			}
 			imagetest.AssertGolden(t, filepath.Join(root, "testdata/golden", "layout-"+name+".png"), img, goldenTolerance(t))
+			for _, vn := range tp.VariantNames() {
+				v, _ := tp.Variant(vn)
+				img, info, err := v.Render(context.Background(), sampleData(v, filepath.Dir(rel)), engine.RenderOptions{Images: loader})
+				if err != nil {
+					t.Fatalf("variant %s: %v", vn, err)
+				}
+				if len(info.Fallbacks) > 0 || len(info.Warnings) > 0 {
+					t.Errorf("variant %s: samples should render cleanly: fallbacks %+v, warnings %v", vn, info.Fallbacks, info.Warnings)
+				}
+				if b := img.Bounds(); b.Dx() != v.Width || b.Dy() != v.Height {
+					t.Errorf("variant %s: %v, want %dx%d", vn, b, v.Width, v.Height)
+				}
+				imagetest.AssertGolden(t, filepath.Join(root, "testdata/golden", "layout-"+name+"-"+vn+".png"), img, goldenTolerance(t))
+			}
 		})
 	}
 }

@@ -18,8 +18,12 @@ type Layout struct {
 	Canvas      CanvasSpec       `json:"canvas"`
 	Fields      map[string]Field `json:"fields,omitempty"`
 	Output      OutputSpec       `json:"output"`
-	Fonts       []FontFile       `json:"fonts,omitempty"`
-	Layers      []LayerSpec      `json:"layers"`
+	// Alt is the og:image:alt template; empty: {{title}} if declared.
+	Alt string `json:"alt,omitempty"`
+	// Variants are named sizes of the card; see variants.go.
+	Variants map[string]VariantSpec `json:"variants,omitempty"`
+	Fonts    []FontFile             `json:"fonts,omitempty"`
+	Layers   []LayerSpec            `json:"layers"`
 }
 
 // CanvasSpec is the card's size and background.
@@ -44,6 +48,9 @@ type OutputSpec struct {
 	Format   string `json:"format,omitempty"`
 	Quality  int    `json:"quality,omitempty"`
 	MaxBytes int    `json:"maxBytes,omitempty"`
+	// CrawlerFormat is what a client that does not name image/webp gets
+	// (png or jpeg); empty: Format if it is one of them, else jpeg.
+	CrawlerFormat string `json:"crawlerFormat,omitempty"`
 }
 
 // FontFile is a font shipped next to a layout.

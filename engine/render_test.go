@@ -292,3 +292,34 @@ func TestCacheKey(t *testing.T) {
 		t.Error("missing required title: want a DataError")
 	}
 }
+
+// TestPNGOverBudgetGoesOutAsJPEG: a crawler drops a picture over its
+// limit, and a PNG has no quality to step down, so a PNG over budget is
+// encoded as JPEG when the output says so, and only then.
+func TestPNGOverBudgetGoesOutAsJPEG(t *testing.T) {
+	img, _, err := load(t, "layouts/news.json").Render(context.Background(), referenceData, engine.RenderOptions{Images: loader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	png, err := engine.Encode(img, engine.Output{Format: engine.PNG})
+	if err != nil {
+		t.Fatal(err)
+	}
+	budget := len(png.Data) / 2
+	crawler := engine.Output{Format: engine.WebP, Quality: 80, MaxBytes: budget, Crawler: engine.PNG}.ForCrawler()
+	got, err := engine.Encode(img, crawler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Format != engine.JPEG || got.OverBudget || len(got.Data) > budget {
+		t.Errorf("PNG over a %d-byte budget: got %s, %d bytes, over budget %v; want a JPEG under it", budget, got.Format, len(got.Data), got.OverBudget)
+	}
+	kept, _ := engine.Encode(img, engine.Output{Format: engine.PNG, MaxBytes: budget})
+	if kept.Format != engine.PNG || !kept.OverBudget {
+		t.Errorf("an explicit .png must stay PNG and report the budget: got %s, over budget %v", kept.Format, kept.OverBudget)
+	}
+	fits, _ := engine.Encode(img, engine.Output{Format: engine.PNG, MaxBytes: len(png.Data), OverBudget: engine.JPEG})
+	if fits.Format != engine.PNG {
+		t.Errorf("a PNG within budget was sent as %s", fits.Format)
+	}
+}

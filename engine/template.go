@@ -25,6 +25,10 @@ type Template struct {
 	Height      int
 	Output      Output // the layout's default encoding
 	Hash        string // hex SHA-256 of the layout file and every asset and font it uses
+	VariantName string // the variant's name; empty for the layout itself
+
+	variants map[string]*Template
+	alt      *textTemplate // og:image:alt; nil: none
 
 	fields     map[string]Field
 	fieldOrder []string

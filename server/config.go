@@ -42,6 +42,8 @@ type Config struct {
 	Watch          bool          `yaml:"watch"`
 	Preview        bool          `yaml:"preview"`
 	PreviewToken   string        `yaml:"preview_token"`
+	PublicURL      string        `yaml:"public_url"`    // base of absolute card URLs in meta tags
+	PublishToken   string        `yaml:"publish_token"` // bearer token of POST .../render; empty: the route is off
 	PreviewSave    bool          `yaml:"preview_save"`
 	FetchHosts     []string      `yaml:"fetch_allow_hosts"`
 	FetchLoopback  bool          `yaml:"fetch_allow_loopback"`
@@ -102,6 +104,8 @@ func (c *Config) settings() []setting {
 		{"slack-webhook", "Slack incoming-webhook URL for alerts on render failures and picture-fetch failure spikes (rate-limited); empty: no alerts", &c.SlackWebhook},
 		{"rate-limit", "requests per second allowed per client IP; 0 turns rate limiting off", &c.RateLimit},
 		{"rate-burst", "requests a client may send at once above the rate", &c.RateBurst},
+		{"public-url", "base URL the world reaches this service at (https://cards.example.com), for og:image in /meta; empty: the request's own host", &c.PublicURL},
+		{"publish-token", "bearer token for POST /api/v1/og/{layout}/{slug}/render (render on publish); empty: the route is off", &c.PublishToken},
 		{"trusted-proxies", "comma-separated CIDRs of proxies or CDNs whose X-Forwarded-For is believed; empty: the client IP is the connection's", &c.TrustedProxies},
 	}
 }

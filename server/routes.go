@@ -35,7 +35,7 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = s.ipExtractor() // before any rate limiting, or X-Forwarded-For would bypass it
 	e.Use(s.accessLog) // also answers over-long URLs (tooLong): one middleware less per request
 	e.Use(telemetry.Middleware("ogcard"))
-	// Every route but the preview's is a GET: no request needs a body.
+	// No route but the preview's reads a body.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "16K",
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/preview/api/") }}))
 	if s.cfg.RateLimit > 0 {
@@ -51,6 +51,11 @@ func (s *Server) routes() *echo.Echo {
 	}
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/api/v1/og/:layout/:slug", s.handleSlug)
+	e.Match(getHead, "/api/v1/og/:layout/:slug/:variant", s.handleSlug)
+	e.Match(getHead, "/api/v1/og/:layout/:slug/meta", s.handleMeta)
+	if s.cfg.PublishToken != "" {
+		e.POST("/api/v1/og/:layout/:slug/render", s.handlePublish)
+	}
 	e.Match(getHead, "/og/:file", s.handleSigned)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
@@ -160,20 +165,39 @@ func (s *Server) ipExtractor() echo.IPExtractor {
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
-// handleSlug serves /api/v1/og/{layout}/{slug}[.webp|.png|.jpg], the
-// data coming from the layout's source.
+// handleSlug serves /api/v1/og/{layout}/{slug}[/{variant}][.webp|.png|.jpg],
+// the data coming from the layout's source.
 func (s *Server) handleSlug(c echo.Context) error {
-	t, ok := s.cards.Layouts().Template(c.Param("layout"))
+	base, ok := s.cards.Layouts().Template(c.Param("layout"))
 	if !ok {
 		return notFound("no layout %q", c.Param("layout"))
 	}
-	slug, format, explicit, err := splitFormat(c.Param("slug"), t.Output.Format)
+	slug, variant := c.Param("slug"), c.Param("variant")
+	last := &slug // the extension is on the last segment
+	if variant != "" {
+		last = &variant
+	}
+	name, format, explicit, err := splitFormat(*last, base.Output.Format)
 	if err != nil {
 		return err
 	}
+	*last = name
+	t, err := layoutVariant(base, variant)
+	if err != nil {
+		return err
+	}
+	data, err := s.lookup(c, t, slug)
+	if err != nil {
+		return err
+	}
+	return s.serveCard(c, t, data, s.negotiate(c, t, format, explicit))
+}
+
+// lookup reads a slug's card data from the layout's source.
+func (s *Server) lookup(c echo.Context, t *engine.Template, slug string) (engine.Data, error) {
 	src, ok := s.sources[t.Name]
 	if !ok {
-		return notFound("layout %q has no data source: configure one under sources.%s (see the README's Data sources), or serve it through signed /og/%s.png URLs", t.Name, t.Name, t.Name)
+		return nil, notFound("layout %q has no data source: configure one under sources.%s (see the README's Data sources), or serve it through signed /og/%s.png URLs", t.Name, t.Name, t.Name)
 	}
 	start := time.Now()
 	ctx, span := telemetry.Tracer().Start(c.Request().Context(), "lookup")
@@ -181,12 +205,9 @@ func (s *Server) handleSlug(c echo.Context) error {
 	span.End()
 	s.lookupTime().Observe(time.Since(start).Seconds())
 	if errors.Is(err, source.ErrNotFound) {
-		return notFound("no %s %q", t.Name, slug)
+		return nil, notFound("no %s %q", t.Name, slug)
 	}
-	if err != nil {
-		return err
-	}
-	return s.serveCard(c, t, data, s.negotiate(c, t, format, explicit))
+	return data, err
 }
 
 // handleSigned serves /og/{layout}.{ext}?field=value&...&sig=..., the data
@@ -212,9 +233,29 @@ func (s *Server) handleSigned(c echo.Context) error {
 	for k, v := range params {
 		data[k] = v
 	}
+	// variant= picks a size; the signature covers it like any field.
+	if v, ok := data["variant"]; ok {
+		delete(data, "variant")
+		if t, err = layoutVariant(t, fmt.Sprint(v)); err != nil {
+			return err
+		}
+	}
 	out := t.Output
 	out.Format = format
 	return s.serveCard(c, t, data, out)
+}
+
+// layoutVariant is the layout's named size; "" is the layout itself.
+func layoutVariant(t *engine.Template, name string) (*engine.Template, error) {
+	v, ok := t.Variant(name)
+	if !ok {
+		have := "none"
+		if names := t.VariantNames(); len(names) > 0 {
+			have = strings.Join(names, ", ")
+		}
+		return nil, notFound("layout %q has no variant %q (variants: %s)", t.Name, name, have)
+	}
+	return v, nil
 }
 
 // serveCard writes the card with its caching headers, or 304.
@@ -279,9 +320,13 @@ func splitFormat(slug string, def engine.Format) (base string, f engine.Format, 
 	return b, f, true, nil
 }
 
-// negotiate picks the format: the URL's extension, else the layout's
-// default if the client accepts it, else the first it accepts of webp,
-// png and jpeg. Without an extension the answer varies by Accept.
+// negotiate picks the format. The URL's extension wins. Without one,
+// WebP goes only to a client whose Accept names image/webp (browsers do);
+// any other client — a link crawler sending */*, image/* or no Accept,
+// several of which drop WebP — gets the layout's crawler format (JPEG
+// unless the layout says PNG; a PNG over budget goes out as JPEG). The
+// answer varies by Accept alone, never by User-Agent, so any CDN caches
+// it right.
 func (s *Server) negotiate(c echo.Context, t *engine.Template, f engine.Format, explicit bool) engine.Output {
 	out := t.Output
 	out.Format = f
@@ -291,28 +336,44 @@ func (s *Server) negotiate(c echo.Context, t *engine.Template, f engine.Format, 
 	h := c.Response().Header()
 	h["Vary"] = append(h["Vary"], "Accept") // h.Add, without canonicalising a constant
 	accept := c.Request().Header.Get("Accept")
-	if accept == "" || accepts(accept, f) {
+	if out.Format == engine.WebP && namesType(accept, engine.WebP.ContentType()) {
 		return out
 	}
-	for _, alt := range []engine.Format{engine.WebP, engine.PNG, engine.JPEG} {
+	crawler := out.ForCrawler()
+	if accept == "" || accepts(accept, crawler.Format) {
+		return crawler
+	}
+	for _, alt := range []engine.Format{engine.PNG, engine.JPEG, engine.WebP} {
 		if accepts(accept, alt) {
 			out.Format = alt
 			return out
 		}
 	}
-	return out
+	return crawler
 }
 
 // accepts reports whether an Accept header takes the format (q=0 refuses).
 func accepts(header string, f engine.Format) bool {
+	return acceptsAny(header, f.ContentType(), "image/*", "*/*")
+}
+
+// namesType reports whether an Accept header names the media type itself,
+// not through a wildcard.
+func namesType(header, mediaType string) bool {
+	return acceptsAny(header, mediaType)
+}
+
+func acceptsAny(header string, types ...string) bool {
 	for _, part := range strings.Split(header, ",") {
 		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") && !strings.Contains(params, "q=0.") {
 			continue
 		}
-		switch strings.TrimSpace(mt) {
-		case f.ContentType(), "image/*", "*/*":
-			return true
+		mt = strings.ToLower(strings.TrimSpace(mt))
+		for _, t := range types {
+			if mt == t {
+				return true
+			}
 		}
 	}
 	return false

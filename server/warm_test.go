@@ -192,7 +192,7 @@ func TestWarmJSONLThenServeFromStore(t *testing.T) {
 func TestWarmResumesAfterInterruption(t *testing.T) {
 	cfg := warmTestConfig(t)
 	file := writeJSONL(t, asLines(newsCards(cfg, 30))...)
-	opts := cards.WarmOptions{Layout: "news", Source: file, Jobs: 2}
+	opts := cards.WarmOptions{Layout: "news", Source: file, Jobs: 2, Formats: []engine.Format{engine.WebP}}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -246,7 +246,7 @@ func TestWarmReportsBadLinesAndFailedPictures(t *testing.T) {
 		`{"title": "two"} {"title": "objects"}`, // 11
 		good[2],                                 // 12
 	)
-	opts := cards.WarmOptions{Layout: "news", Source: file}
+	opts := cards.WarmOptions{Layout: "news", Source: file, Formats: []engine.Format{engine.WebP}}
 	r, _ := warm(t, cfg, opts)
 	wantCounts(t, "run", r, 3, 0, 7)
 	if r.Total != 10 {
@@ -306,9 +306,11 @@ func TestWarmFromTheDemoDatabase(t *testing.T) {
 	cfg := warmTestConfig(t)
 	cfg.Demo = true
 	r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: "news"})
-	wantCounts(t, "demo", r, 6, 0, 0) // five photos and one article without: its fallback is no failure
-	if r.Total != 6 {
-		t.Errorf("total %d; want 6 from the list query's COUNT", r.Total)
+	// Six articles, each for browsers (webp) and for crawlers (jpeg):
+	// five photos and one article without, whose fallback is no failure.
+	wantCounts(t, "demo", r, 12, 0, 0)
+	if r.Total != 12 {
+		t.Errorf("total %d; want 12 from the list query's COUNT, times two formats", r.Total)
 	}
 	wantServedFromStore(t, cfg, []string{
 		"/api/v1/og/news/budget-2025", "/api/v1/og/news/launch-day", "/api/v1/og/news/city-trees-opinion",
@@ -400,7 +402,7 @@ func TestWarmIntoS3(t *testing.T) {
 	cfg := warmTestConfig(t)
 	cfg.CacheURL = bucket
 	rows := newsCards(cfg, 5)
-	opts := cards.WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(rows)...)}
+	opts := cards.WarmOptions{Layout: "news", Source: writeJSONL(t, asLines(rows)...), Formats: []engine.Format{engine.WebP}}
 	r, _ := warm(t, cfg, opts)
 	wantCounts(t, "first run", r, 5, 0, 0)
 	r, _ = warm(t, cfg, opts)

@@ -33,6 +33,7 @@ func commands() []command {
 		{"sign", "sign an /og/ URL with the first signing key", runSign},
 		{"bench", "measure how fast a card is drawn, per format (see bench/peers)", runBench},
 		{"warm", "pre-render every card of a source or JSONL file into the card store", runWarm},
+		{"meta", "print a card's og: and twitter: meta tags (HTML, or --json)", runMeta},
 		{"healthcheck", "exit 0 if the service at OGCARD_ADDR answers /healthz (the image's HEALTHCHECK)", runHealthcheck},
 	}
 }

@@ -53,6 +53,21 @@ func TestRenderToStdoutWithSamples(t *testing.T) {
 	}
 }
 
+func TestRenderVariant(t *testing.T) {
+	code, stdout, stderr := run(t, "render", "--layout", "layouts/news.json", "--variant", "square", "--format", "png", "-o", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	img, err := png.Decode(strings.NewReader(stdout))
+	if err != nil || img.Bounds().Dx() != 800 || img.Bounds().Dy() != 800 {
+		t.Errorf("stdout: %v, %v; want an 800x800 PNG", img, err)
+	}
+	code, _, stderr = run(t, "render", "--layout", "layouts/news.json", "--variant", "round", "-o", "-")
+	if code != 2 || !strings.Contains(stderr, `layout "news" has no variant "round" (variants: square)`) {
+		t.Errorf("unknown variant: exit %d, %q", code, stderr)
+	}
+}
+
 func TestRenderMissingImageFallsBackWithWarning(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "card.png")
 	code, _, stderr := run(t, "render", "--layout", "layouts/news.json", "--set", "title=Hi", "--set", "imageUrl=nope.jpg", "-o", out)
@@ -202,5 +217,20 @@ func TestServeHelpListsSettings(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "serve", "--render-workers", "0", "--log-format", "xml"); code != 2 || !strings.Contains(stderr, "render-workers") || !strings.Contains(stderr, "log-format") {
 		t.Errorf("bad settings: exit %d, %q; want both reported", code, stderr)
+	}
+}
+
+func TestMetaCommand(t *testing.T) {
+	data := t.TempDir()
+	code, stdout, stderr := run(t, "meta", "--layout", "news", "--slug", "budget-2025", "--variant", "square", "--json", "--public-url", "https://cards.example.com", "--data-dir", data, "--log-level", "error")
+	if code != 0 || !strings.Contains(stdout, `"og:image":"https://cards.example.com/api/v1/og/news/budget-2025/square"`) || !strings.Contains(stdout, `"og:image:width":800`) {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, _, stderr = run(t, "meta", "--layout", "news", "--slug", "nope", "--public-url", "https://x.example", "--data-dir", data, "--log-level", "error")
+	if code != 1 || !strings.Contains(stderr, `ogcard meta: no news "nope"`) {
+		t.Errorf("unknown slug: exit %d, %q", code, stderr)
+	}
+	if code, _, _ = run(t, "meta", "--layout", "news", "--slug", "x", "--data-dir", data); code != 2 {
+		t.Errorf("no --public-url: exit %d, want 2", code)
 	}
 }

@@ -20,6 +20,7 @@ import (
 // renderFlags are the flags of ogcard render.
 type renderFlags struct {
 	layout  string
+	variant string
 	data    string
 	out     string
 	format  string
@@ -37,6 +38,7 @@ func runRender(env *Env, args []string) error {
 	var f renderFlags
 	fs := newFlags(env, "render", "--layout layouts/news.json [--data data.json | --data '{...}'] [--set field=value...] -o card.webp")
 	fs.StringVar(&f.layout, "layout", "", "layout `file` (required)")
+	fs.StringVar(&f.variant, "variant", "", "the layout's named size to draw (its \"variants\"); default: the layout's own")
 	fs.StringVar(&f.data, "data", "", "data as a JSON `file` or inline JSON object; default: the layout's sample data")
 	fs.Var(&f.sets, "set", "set one `field=value` (repeatable, applied after --data)")
 	fs.StringVar(&f.out, "o", "", "output `file`, its extension choosing the format; - for stdout (required)")
@@ -57,6 +59,11 @@ func runRender(env *Env, args []string) error {
 	if err != nil {
 		printLayoutError(env, "ogcard render: ", err)
 		return errReported
+	}
+	if v, ok := t.Variant(f.variant); ok {
+		t = v
+	} else {
+		return fmt.Errorf("%w: layout %q has no variant %q (variants: %s)", errUsage, t.Name, f.variant, strings.Join(t.VariantNames(), ", "))
 	}
 	logFontCoverage(env)
 	data, err := renderData(t, f)

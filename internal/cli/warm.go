@@ -28,6 +28,7 @@ import (
 // layouts and sources, that ogcard serve reads.
 type warmFlags struct {
 	layout  string
+	variant string
 	source  string
 	formats string
 	jobs    int
@@ -38,8 +39,9 @@ type warmFlags struct {
 func (f *warmFlags) flagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet("warm", flag.ContinueOnError)
 	fs.StringVar(&f.layout, "layout", "", "`name` of the layout whose cards to warm (required)")
+	fs.StringVar(&f.variant, "variant", "", "the layout's named size to warm (its \"variants\"); default: the layout's own")
 	fs.StringVar(&f.source, "source", "", "a configured source `name` (default: the layout's), or a JSONL file of card data, one JSON object per line")
-	fs.StringVar(&f.formats, "format", "", "comma-separated `formats` to warm each card in: webp, png, jpeg (default: the layout's)")
+	fs.StringVar(&f.formats, "format", "", "comma-separated `formats` to warm each card in: webp, png, jpeg (default: what an extension-less URL serves: the layout's format for browsers and its crawler format)")
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "cards drawn at once")
 	fs.StringVar(&f.shard, "shard", "", "warm only part `I/N` of the cards (0 <= I < N), split by card key, so N machines warm one site together")
 	fs.DurationVar(&f.every, "progress-every", 5*time.Second, "how often to print a progress line when stderr is not a terminal; 0: never")
@@ -48,7 +50,7 @@ func (f *warmFlags) flagSet() *flag.FlagSet {
 
 // options checks the flags and turns them into the server's options.
 func (f *warmFlags) options() (cards.WarmOptions, error) {
-	opts := cards.WarmOptions{Layout: f.layout, Source: f.source, Jobs: f.jobs}
+	opts := cards.WarmOptions{Layout: f.layout, Variant: f.variant, Source: f.source, Jobs: f.jobs}
 	if f.layout == "" {
 		return opts, fmt.Errorf("%w: --layout is required", errUsage)
 	}
@@ -202,7 +204,7 @@ func looksLikeFile(s string) bool {
 }
 
 func warmUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintln(w, `Usage: ogcard warm --layout NAME [--source NAME|FILE.jsonl] [--format webp,png] [--jobs N] [settings]
+	fmt.Fprintln(w, `Usage: ogcard warm --layout NAME [--variant NAME] [--source NAME|FILE.jsonl] [--format webp,png] [--jobs N] [settings]
 
 Renders every card of a data source, or of a JSONL file (one JSON object of
 field values per line), into the card store, under the keys ogcard serve

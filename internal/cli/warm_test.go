@@ -69,9 +69,21 @@ func TestWarmCommand(t *testing.T) {
 	}
 }
 
+func TestWarmCommandVariant(t *testing.T) {
+	dataDir, store, file := warmFixture(t, 2)
+	code, stdout, stderr := run(t, "warm", "--layout", "news", "--variant", "square", "--source", file, "--data-dir", dataDir, "--cache-url", store, "--format", "jpeg", "--progress-every", "0")
+	if code != 0 || !strings.Contains(stdout, "  rendered  2  (") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, _, stderr = run(t, "warm", "--layout", "news", "--variant", "round", "--source", file, "--data-dir", dataDir, "--cache-url", store)
+	if code == 0 || !strings.Contains(stderr, `no variant "round"`) {
+		t.Errorf("unknown variant: exit %d, %q", code, stderr)
+	}
+}
+
 func TestWarmCommandFailuresExit1(t *testing.T) {
 	dataDir, store, file := warmFixture(t, 2, `{"title": `, `{"brand": "no title"}`)
-	code, stdout, stderr := run(t, "warm", "--layout", "news", "--source", file, "--data-dir", dataDir, "--cache-url", store, "--progress-every", "0")
+	code, stdout, stderr := run(t, "warm", "--layout", "news", "--source", file, "--data-dir", dataDir, "--cache-url", store, "--progress-every", "0", "--format", "webp")
 	if code != 1 {
 		t.Fatalf("exit %d; want 1\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}

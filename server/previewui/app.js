@@ -353,7 +353,10 @@ function frameDiscord(c, m) {
 // platformWarning says why a platform would show no picture at all.
 function platformWarning(p, card) {
   if (p.maxBytes && card.bytes > p.maxBytes) return `Over ${kb(p.maxBytes)}: ${p.name} shows no picture`;
-  if (p.noWebP && card.format === "webp") return `${p.name} may not show WebP`;
+  // A crawler that does not name image/webp gets the layout's crawler
+  // format (JPEG by default) from the URL without an extension; only an
+  // og:image ending in .webp would reach it as WebP.
+  if (p.noWebP && card.format === "webp") return `${p.name} gets JPEG from the URL without .webp`;
   return "";
 }
 
@@ -373,7 +376,7 @@ function checks(card) {
   if (card.bytes > WHATSAPP_MAX_BYTES) add("bad", `${kb(card.bytes)}: over 300 KB, WhatsApp drops the picture`);
   else add("ok", `${kb(card.bytes)}: under WhatsApp's 300 KB`);
   if (card.maxBytes && card.bytes > card.maxBytes) add("warn", `Over the layout's own budget of ${kb(card.maxBytes)}`);
-  if (card.format === "webp") add("warn", "WebP: LinkedIn and WhatsApp are known not to show it; give them the .png or .jpg URL in og:image");
+  if (card.format === "webp") add("ok", "WebP for browsers; crawlers that do not ask for WebP (LinkedIn, WhatsApp, Telegram…) get JPEG from the same URL without an extension: put that one in og:image, not the .webp");
   else add("ok", `${card.format.toUpperCase()}: shown everywhere`);
   const ratio = card.width / card.height;
   if (card.width === 1200 && card.height === 630) add("ok", "1200 × 630, the size every platform expects");
