@@ -33,7 +33,7 @@ func TestWarmShardsAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	warm := func(shard string) string {
-		args := []string{"warm", "--layout", "news", "--source", rows, "--data-dir", data, "--cache-url", s3.URL, "--demo=false", "--log-level=error"}
+		args := []string{"warm", "--layout", "news", "--source", rows, "--data-dir", data, "--cache-url", s3.URL, "--format", "webp", "--demo=false", "--log-level=error"}
 		if shard != "" {
 			args = append(args, "--shard", shard)
 		}

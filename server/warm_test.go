@@ -458,7 +458,7 @@ func TestWarmShardsSplitTheCards(t *testing.T) {
 	file := writeJSONL(t, asLines(rows)...)
 	var rendered int64
 	for i := range 3 {
-		r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: file, Shard: cards.Shard{Index: i, Count: 3}})
+		r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: file, Formats: []engine.Format{engine.WebP}, Shard: cards.Shard{Index: i, Count: 3}})
 		if r.Failed != 0 || r.Skipped != 0 || r.Rendered+r.Elsewhere != 45 || r.Rendered == 0 {
 			t.Fatalf("shard %d/3: %+v; want its part rendered and the rest left to the others", i, r.WarmProgress)
 		}
@@ -467,6 +467,6 @@ func TestWarmShardsSplitTheCards(t *testing.T) {
 	if rendered != 45 {
 		t.Errorf("the three shards rendered %d cards, want each of the 45 exactly once", rendered)
 	}
-	r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: file})
+	r, _ := warm(t, cfg, cards.WarmOptions{Layout: "news", Source: file, Formats: []engine.Format{engine.WebP}})
 	wantCounts(t, "an unsharded rerun", r, 0, 45, 0)
 }
