@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -91,9 +92,7 @@ func compileVariants(t *Template, file string, data []byte, variants map[string]
 }
 
 func asProblems(err error, ps *schema.Problems) bool {
-	p, ok := err.(schema.Problems)
-	*ps = p
-	return ok
+	return errors.As(err, ps)
 }
 
 // mergeVariant returns the layout document with the variant merged in
@@ -114,7 +113,7 @@ func mergeVariant(data []byte, v VariantSpec) (doc []byte, missing []string, err
 		for k, raw := range v.Canvas {
 			var val any
 			if err := json.Unmarshal(raw, &val); err != nil {
-				return nil, nil, fmt.Errorf("canvas.%s: %v", k, err)
+				return nil, nil, fmt.Errorf("canvas.%s: %w", k, err)
 			}
 			canvas[k] = val
 		}
@@ -123,7 +122,7 @@ func mergeVariant(data []byte, v VariantSpec) (doc []byte, missing []string, err
 	for name, raw := range v.Layers {
 		var patch map[string]any
 		if err := json.Unmarshal(raw, &patch); err != nil {
-			return nil, nil, fmt.Errorf("layers.%s: %v", name, err)
+			return nil, nil, fmt.Errorf("layers.%s: %w", name, err)
 		}
 		if !patchLayer(root["layers"], name, patch) {
 			missing = append(missing, name)

@@ -33,7 +33,9 @@ func (s *Server) routes() *echo.Echo {
 		return err
 	}}))
 	e.IPExtractor = s.ipExtractor() // before any rate limiting, or X-Forwarded-For would bypass it
-	e.Use(s.accessLog) // also answers over-long URLs (tooLong): one middleware less per request
+	// The access log also answers over-long URLs (tooLong): one
+	// middleware less on every request.
+	e.Use(s.accessLog)
 	e.Use(telemetry.Middleware("ogcard"))
 	// No route but the preview's reads a body.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "16K",
