@@ -48,11 +48,12 @@ func parseTemplate(s string) (*textTemplate, error) {
 	return t, nil
 }
 
-// closingBraces returns the offset of the "}}" that ends the placeholder
-// whose body starts at from, skipping quoted filter arguments; -1 if none.
-func closingBraces(s string, from int) int {
+// eachUnquoted calls fn with the offset of every byte of s[from:to] that
+// is outside a quoted filter argument ('…' or "…", with \ escaping), until
+// fn returns false.
+func eachUnquoted(s string, from, to int, fn func(i int) bool) {
 	var quote byte
-	for i := from; i < len(s); i++ {
+	for i := from; i < to; i++ {
 		switch c := s[i]; {
 		case quote != 0:
 			switch c {
@@ -63,11 +64,24 @@ func closingBraces(s string, from int) int {
 			}
 		case c == '\'' || c == '"':
 			quote = c
-		case c == '}' && strings.HasPrefix(s[i:], "}}"):
-			return i
+		case !fn(i):
+			return
 		}
 	}
-	return -1
+}
+
+// closingBraces returns the offset of the "}}" that ends the placeholder
+// whose body starts at from, skipping quoted filter arguments; -1 if none.
+func closingBraces(s string, from int) int {
+	at := -1
+	eachUnquoted(s, from, len(s), func(i int) bool {
+		if strings.HasPrefix(s[i:], "}}") {
+			at = i
+			return false
+		}
+		return true
+	})
+	return at
 }
 
 // parsePlaceholder parses s[from:to], the body of one {{…}}: a field and
@@ -97,24 +111,14 @@ func parsePlaceholder(s string, from, to int) (tmplPart, error) {
 // offsets in s.
 func splitPipes(s string, from, to int) [][2]int {
 	var out [][2]int
-	var quote byte
 	start := from
-	for i := from; i < to; i++ {
-		switch c := s[i]; {
-		case quote != 0:
-			switch c {
-			case '\\':
-				i++ // an escaped character, maybe the quote
-			case quote:
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '|':
+	eachUnquoted(s, from, to, func(i int) bool {
+		if s[i] == '|' {
 			out = append(out, [2]int{start, i})
 			start = i + 1
 		}
-	}
+		return true
+	})
 	return append(out, [2]int{start, to})
 }
 
