@@ -62,7 +62,7 @@ func TestRenderVariant(t *testing.T) {
 	if err != nil || img.Bounds().Dx() != 800 || img.Bounds().Dy() != 800 {
 		t.Errorf("stdout: %v, %v; want an 800x800 PNG", img, err)
 	}
-	code, _, stderr = run(t, "render", "--layout", "layouts/news.json", "--variant", "round", "-o", "-")
+	code, _, stderr = run(t, "render", "--layout", "layouts/news.json", "--variant", "round", "--format", "png", "-o", "-")
 	if code != 2 || !strings.Contains(stderr, `layout "news" has no variant "round" (variants: square)`) {
 		t.Errorf("unknown variant: exit %d, %q", code, stderr)
 	}
