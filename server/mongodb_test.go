@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ogcard/ogcard/cards"
+	"github.com/ogcard/ogcard/engine"
 	"github.com/ogcard/ogcard/internal/testrig/ferrettest"
 	"github.com/ogcard/ogcard/source"
 )
@@ -138,7 +139,7 @@ func TestWarmFromMongoDBResumes(t *testing.T) {
 	}
 	cfg.Sources = map[string]SourceConfig{"news": {Type: "mongodb", URI: db.URI, Database: "site", Collection: "news",
 		Filter: map[string]any{"status": "published"}, Fields: map[string]string{"title": "title", "imageUrl": "imageUrl", "brand": "brand"}}}
-	opts := cards.WarmOptions{Layout: "news", Source: "news", Jobs: 2}
+	opts := cards.WarmOptions{Layout: "news", Source: "news", Jobs: 2, Formats: []engine.Format{engine.WebP}}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -162,5 +163,5 @@ func TestWarmFromMongoDBResumes(t *testing.T) {
 	}
 	second, _ := warm(t, cfg, opts)
 	wantCounts(t, "resumed run", second, 12-first.Rendered, first.Rendered, 0)
-	wantServedFromStore(t, cfg, []string{"/api/v1/og/news/story-01", "/api/v1/og/news/story-12"})
+	wantServedFromStore(t, cfg, []string{"/api/v1/og/news/story-01.webp", "/api/v1/og/news/story-12.webp"})
 }
