@@ -151,7 +151,7 @@ func (p *Pipeline) renderOnWorker(ctx context.Context, t *engine.Template, data 
 	if err != nil {
 		return nil, err
 	}
-	defer recycle(img) // nothing holds the picture once it is encoded
+	defer engine.Recycle(img) // nothing holds the picture once it is encoded
 	return p.encode(ctx, t, img, info, out)
 }
 

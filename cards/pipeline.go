@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -236,11 +235,4 @@ func (p *Pipeline) Close(ctx context.Context) error {
 		return p.store.close(ctx)
 	}
 	return nil
-}
-
-// recycle hands a drawn picture's buffer back once it is encoded.
-func recycle(img *image.RGBA) {
-	if img != nil {
-		engine.Recycle(img)
-	}
 }
