@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ogcard/ogcard/internal/testrig/cgroup"
+	"github.com/ogcard/ogcard/server"
 	"github.com/ogcard/ogcard/sign"
 )
 
@@ -85,6 +88,9 @@ func TestServeInAMemoryLimitedContainerSurvivesOverload(t *testing.T) {
 	}
 	if kills, err := g.OOMKills(); err != nil || kills != 0 {
 		t.Errorf("OOM kills in the container: %d (%v)", kills, err)
+	}
+	if !strings.Contains(logs.String(), `msg="cache lowered to fit the memory limit" cache=photo`) {
+		t.Errorf("serve did not lower its photo cache to fit 256 MiB; log:\n%s", logs.String())
 	}
 	if !strings.Contains(logs.String(), `from=cgroup go_limit_mb=204`) {
 		t.Errorf("serve did not log a Go memory limit of 0.8 x 256 MiB from the cgroup; log:\n%s", logs.String())
@@ -200,4 +206,24 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Under a memory limit the caches are lowered to their shares of it, and
+// without one they keep what they were given.
+func TestFitCachesToTheMemoryLimit(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := server.DefaultConfig()
+	fitCaches(&cfg, math.MaxInt64, log)
+	if cfg.PhotoCache != 256<<20 || cfg.MemoryCache != 64<<20 {
+		t.Errorf("no limit: caches %d, %d; want the defaults", cfg.PhotoCache, cfg.MemoryCache)
+	}
+	fitCaches(&cfg, 200<<20, log)
+	if cfg.PhotoCache != 40<<20 || cfg.MemoryCache != 20<<20 {
+		t.Errorf("200 MiB limit: caches %d, %d; want 40 MiB and 20 MiB", cfg.PhotoCache, cfg.MemoryCache)
+	}
+	cfg.PhotoCache, cfg.MemoryCache = 8<<20, 4<<20
+	fitCaches(&cfg, 200<<20, log)
+	if cfg.PhotoCache != 8<<20 || cfg.MemoryCache != 4<<20 {
+		t.Errorf("small caches were changed: %d, %d", cfg.PhotoCache, cfg.MemoryCache)
+	}
 }

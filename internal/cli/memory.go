@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
+	"github.com/ogcard/ogcard/server"
 )
 
 // gcPercent is the collector's headroom when GOGC is not set: the heap
@@ -22,6 +23,36 @@ const gcPercent = 50
 // libraries' buffers (libwebp, libjpeg-turbo, libdeflate; two malloc
 // arenas of about 4 MB), thread stacks and the binary's own pages.
 const memoryRatio = 0.8
+
+// Shares of the Go memory limit the two in-memory caches may fill at
+// most. Both are LRUs that fill up and stay full, so in a small container
+// their defaults (64 MiB of cards, 256 MiB of photos) would be live heap
+// the collector cannot free, and the cards in flight would push the
+// process past its cgroup limit (the 256 MiB container test was
+// OOM-killed with 56 decoded photos held). The rest of the limit is for
+// the workers' cards in flight.
+const (
+	photoCacheShare  = 0.20
+	memoryCacheShare = 0.10
+)
+
+// fitCaches lowers the photo and card caches to their shares of the Go
+// memory limit, when there is one and they exceed it, and logs what it
+// did: an operator who sized them for a larger machine sees why they are
+// smaller.
+func fitCaches(cfg *server.Config, goLimit int64, log *slog.Logger) {
+	if goLimit <= 0 || goLimit == math.MaxInt64 {
+		return
+	}
+	fit := func(name string, v *int64, share float64) {
+		if most := int64(float64(goLimit) * share); *v > most {
+			log.Info("cache lowered to fit the memory limit", "cache", name, "from_mb", *v>>20, "to_mb", most>>20, "share_of_limit", share)
+			*v = most
+		}
+	}
+	fit("photo", &cfg.PhotoCache, photoCacheShare)
+	fit("memory", &cfg.MemoryCache, memoryCacheShare)
+}
 
 // tuneGC sets the collector's headroom, unless GOGC says otherwise.
 func tuneGC() {

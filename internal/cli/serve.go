@@ -31,7 +31,7 @@ func runServe(env *Env, args []string) error {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	log := newLogger(env, cfg)
-	setMemoryLimit(log)
+	fitCaches(&cfg, setMemoryLimit(log), log)
 	logFontCoverage(&Env{Stdout: env.Stdout, Stderr: env.Stderr, Log: log})
 	logWebPBackend(&Env{Stdout: env.Stdout, Stderr: env.Stderr, Log: log})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
