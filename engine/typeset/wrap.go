@@ -8,36 +8,41 @@ import (
 )
 
 // wrap breaks the text into lines at size. overflow reports more lines
-// than the limit allows; broke reports a word broken between clusters
-// because it was wider than the box on its own.
-func (s *setter) wrap(size float64) (lines []string, overflow bool) {
+// than the limit allows.
+func (s *setter) wrap(size float64) (lines []lineRef, overflow bool) {
 	lines, _ = s.wrapBroke(size)
 	return lines, len(lines) > s.lineLimit(size)
 }
 
-func (s *setter) wrapBroke(size float64) (lines []string, broke bool) {
+// wrapBroke is wrap, and also reports a word broken between clusters
+// because it was wider than the box on its own.
+func (s *setter) wrapBroke(size float64) (lines []lineRef, broke bool) {
 	maxW := s.p.MaxWidth
 	var cur strings.Builder
-	curW := 0.0 // width of cur including its trailing spaces, in px
-	curClusters := 0
+	curStart := 0
+	curW := 0.0     // width of cur including its trailing spaces, in px
+	curTrail := 0.0 // letter spacing after cur's last cluster
 	flush := func() {
-		lines = append(lines, strings.TrimRight(cur.String(), " "))
+		lines = append(lines, lineRef{curStart, strings.TrimRight(cur.String(), " ")})
 		cur.Reset()
-		curW, curClusters = 0, 0
+		curW = 0
 	}
 	for _, seg := range s.segs {
-		segW := s.px(seg.width, seg.clusters, size)
+		segW := seg.width.at(size)
 		gap := 0.0
-		if curClusters > 0 {
-			gap = s.p.LetterSpacing
+		if cur.Len() > 0 {
+			gap = curTrail
 		}
-		if curClusters > 0 && maxW > 0 && curW+gap+segW > maxW+0.01 {
+		if cur.Len() > 0 && maxW > 0 && curW+gap+segW > maxW+0.01 {
 			flush()
 			gap = 0
 		}
-		if maxW > 0 && curClusters == 0 && segW > maxW+0.01 {
+		if cur.Len() == 0 {
+			curStart = seg.start
+		}
+		if maxW > 0 && cur.Len() == 0 && segW > maxW+0.01 {
 			// A word wider than the box: break it between clusters.
-			pieces := s.breakWord(seg.text, size)
+			pieces := s.breakWord(seg.start, seg.text, size)
 			lines = append(lines, pieces[:len(pieces)-1]...)
 			// Thai, Lao, Khmer and Myanmar write words without spaces, so
 			// breaking between clusters is how they wrap, not a failure
@@ -45,16 +50,17 @@ func (s *setter) wrapBroke(size float64) (lines []string, broke bool) {
 			broke = broke || !noSpaceScript(seg.text)
 			// The last piece starts the next line, with the word's
 			// trailing space so the following word stays apart.
-			last := pieces[len(pieces)-1] + seg.text[len(strings.TrimRight(seg.text, " ")):]
-			cur.WriteString(last)
-			em, _ := s.advance(last)
-			curClusters = uniseg.GraphemeClusterCount(last)
-			curW = s.px(em, curClusters, size)
+			last := pieces[len(pieces)-1]
+			last.text += seg.text[len(strings.TrimRight(seg.text, " ")):]
+			cur.WriteString(last.text)
+			curStart = last.start
+			e, _ := s.measure(last.start, last.text)
+			curW = e.at(size)
 		} else {
 			cur.WriteString(seg.text)
-			curW += gap + s.px(seg.full, seg.allSpaces, size)
-			curClusters += seg.allSpaces
+			curW += gap + seg.full.at(size)
 		}
+		curTrail = seg.trailLS
 		if seg.mustBreak {
 			flush()
 		}
@@ -65,33 +71,33 @@ func (s *setter) wrapBroke(size float64) (lines []string, broke bool) {
 	return lines, broke
 }
 
-// breakWord splits a word wider than the box into pieces that fit, each
-// at least one grapheme cluster so that even a very narrow box progresses.
-func (s *setter) breakWord(word string, size float64) []string {
+// breakWord splits a word (at byte start of the text) wider than the box
+// into pieces that fit, each at least one grapheme cluster so that even a
+// very narrow box progresses.
+func (s *setter) breakWord(start int, word string, size float64) []lineRef {
 	word = strings.TrimRight(word, " ")
-	var pieces []string
-	var cur strings.Builder
+	var pieces []lineRef
+	pieceStart, pieceEnd := 0, 0 // the piece being built: word[pieceStart:pieceEnd]
 	state := -1
 	rest := word
 	for len(rest) > 0 {
 		var cluster string
 		cluster, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
-		candidate := cur.String() + cluster
-		if cur.Len() > 0 && !s.fits(candidate, size) {
-			pieces = append(pieces, cur.String())
-			cur.Reset()
+		if pieceEnd > pieceStart && !s.fits(start+pieceStart, word[pieceStart:pieceEnd+len(cluster)], size) {
+			pieces = append(pieces, lineRef{start + pieceStart, word[pieceStart:pieceEnd]})
+			pieceStart = pieceEnd
 		}
-		cur.WriteString(cluster)
+		pieceEnd += len(cluster)
 	}
-	return append(pieces, cur.String())
+	return append(pieces, lineRef{start + pieceStart, word[pieceStart:pieceEnd]})
 }
 
-func (s *setter) fits(str string, size float64) bool {
-	em, err := s.advance(str)
+func (s *setter) fits(start int, str string, size float64) bool {
+	e, err := s.measure(start, str)
 	if err != nil {
 		return true // the error surfaces when the line is measured
 	}
-	return s.px(em, uniseg.GraphemeClusterCount(str), size) <= s.p.MaxWidth+0.01
+	return e.at(size) <= s.p.MaxWidth+0.01
 }
 
 // fitSize returns the largest size from Size down to MinSize, in steps of
@@ -118,17 +124,17 @@ func (s *setter) fitsAt(size float64) bool {
 // ellipsize makes line end in an ellipsis within the box: it drops whole
 // words from the end while more than one is left, then clusters, and never
 // leaves dangling punctuation or spaces before the ellipsis.
-func (s *setter) ellipsize(line string, size float64) (string, error) {
+func (s *setter) ellipsize(line lineRef, size float64) (lineRef, error) {
 	for {
-		candidate := trimForEllipsis(line) + Ellipsis
+		candidate := lineRef{line.start, trimForEllipsis(line.text) + Ellipsis}
 		w, err := s.width(candidate, size)
 		if err != nil {
-			return "", err
+			return lineRef{}, err
 		}
-		if s.p.MaxWidth <= 0 || w <= s.p.MaxWidth+0.01 || line == "" {
+		if s.p.MaxWidth <= 0 || w <= s.p.MaxWidth+0.01 || line.text == "" {
 			return candidate, nil
 		}
-		line = dropLast(line)
+		line.text = dropLast(line.text)
 	}
 }
 
