@@ -99,6 +99,9 @@ func SyntaxProblem(file string, data []byte, v any) (p Problem, ok bool) {
 // leaves flattens a validation error tree to the errors that say what is
 // wrong; the inner nodes only say "doesn't validate with ...".
 func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if alt, ok := alternativesProblem(ve); ok {
+		return []*jsonschema.ValidationError{alt}
+	}
 	if len(ve.Causes) == 0 {
 		return []*jsonschema.ValidationError{ve}
 	}
