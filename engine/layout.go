@@ -84,17 +84,18 @@ type LayerSpec struct {
 	Border *BorderSpec `json:"border,omitempty"`
 
 	// text, tag
-	Text          string    `json:"text,omitempty"`
-	Font          *FontSpec `json:"font,omitempty"`
-	Size          float64   `json:"size,omitempty"`
-	MinSize       float64   `json:"minSize,omitempty"`
-	Color         Paint     `json:"color,omitzero"`
-	LetterSpacing float64   `json:"letterSpacing,omitempty"`
-	LineHeight    float64   `json:"lineHeight,omitempty"`
-	Align         string    `json:"align,omitempty"`
-	VAlign        string    `json:"valign,omitempty"`
-	MaxLines      int       `json:"maxLines,omitempty"`
-	Shadow        Shadows   `json:"shadow,omitzero"` // text: one; image, rect, tag: one or a list
+	Text          string     `json:"text,omitempty"`
+	Spans         []SpanSpec `json:"spans,omitempty"` // instead of text: rich text
+	Font          *FontSpec  `json:"font,omitempty"`
+	Size          float64    `json:"size,omitempty"`
+	MinSize       float64    `json:"minSize,omitempty"`
+	Color         Paint      `json:"color,omitzero"`
+	LetterSpacing float64    `json:"letterSpacing,omitempty"`
+	LineHeight    float64    `json:"lineHeight,omitempty"`
+	Align         string     `json:"align,omitempty"`
+	VAlign        string     `json:"valign,omitempty"`
+	MaxLines      int        `json:"maxLines,omitempty"`
+	Shadow        Shadows    `json:"shadow,omitzero"` // text: one; image, rect, tag: one or a list
 
 	// tag
 	Background Paint        `json:"background,omitzero"`

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"strings"
-
 	"github.com/ogcard/ogcard/engine/typeset"
 	"github.com/ogcard/ogcard/fonts"
 )
@@ -27,7 +25,7 @@ type node struct {
 	base float64 // distance from the top to the first baseline
 	box  rect    // where it is drawn, once placed
 
-	text  string        // text and tag: the text, filled in
+	text  content       // text and tag: the text, filled in
 	block typeset.Block // text and tag: the text as set
 	setAt float64       // text: the width the block was set at (0: unbounded)
 
@@ -88,11 +86,11 @@ func (r *stackRun) open(st *renderState, it *stackItem) *node {
 	n := &node{item: it, w: it.w.px, h: it.h.px}
 	switch d := it.l.drawer.(type) {
 	case *textLayer:
-		n.text = d.text.execute(st.vals)
+		n.text = d.content(st.vals)
 	case *tagLayer:
-		n.text = d.text.execute(st.vals)
+		n.text = d.content(st.vals)
 	}
-	if n.isText() && strings.TrimSpace(n.text) == "" {
+	if n.isText() && n.text.empty() {
 		return nil
 	}
 	n.base = n.h
@@ -174,7 +172,7 @@ func (n *node) setText(st *renderState, t *textLayer, width float64) error {
 	if n.item.h.kind != fixed {
 		n.h = block.Height()
 	}
-	n.base = baselineOffset(t.font, block.Size, block.LineHeight)
+	n.base = baselineOffset(t.font, block.Largest, block.LineHeight)
 	return nil
 }
 
@@ -198,9 +196,9 @@ func (n *node) setTag(st *renderState, t *tagLayer, width float64) error {
 		n.w = block.Lines[0].Width + 2*t.padX
 	}
 	if n.item.h.kind != fixed {
-		n.h = t.pillHeight()
+		n.h = t.pillHeight(block)
 	}
-	n.base = t.baseline()
+	n.base = t.baseline(block)
 	return nil
 }
 
@@ -249,7 +247,7 @@ func (r *stackRun) firstBaseline(contentH float64) float64 {
 func firstTextRTL(kids []*node) bool {
 	for _, n := range kids {
 		if n.isText() {
-			return fonts.IsRTL(n.text)
+			return fonts.IsRTL(n.text.text)
 		}
 	}
 	return false

@@ -25,19 +25,8 @@ type svgLayer struct {
 
 func (c *compiler) svgLayer(ptr string, spec *LayerSpec) drawer {
 	box := c.box(ptr, spec.Box)
-	data, ok := c.readAsset(ptr+"/src", spec.Src)
-	if !ok {
-		return nil
-	}
-	if !strings.HasSuffix(strings.ToLower(spec.Src), ".svg") {
-		c.errorf(ptr+"/src", "%q is not an .svg file: use an image layer for pictures", spec.Src)
-		return nil
-	}
-	// Strict: an element oksvg cannot draw (text, clipPath, mask, filter)
-	// is an error the designer sees, not a silently different picture.
-	icon, err := oksvg.ReadIconStream(bytes.NewReader(normalizeSVG(data)), oksvg.StrictErrorMode)
-	if err != nil {
-		c.errorf(ptr+"/src", "SVG %s: %v (SVG layers draw shapes, paths and gradients; convert text to paths and drop clipPath, mask and filter)", spec.Src, err)
+	icon, _ := c.readSVG(ptr+"/src", spec.Src)
+	if icon == nil {
 		return nil
 	}
 	s := &svgLayer{}
@@ -56,6 +45,29 @@ func (c *compiler) svgLayer(ptr string, spec *LayerSpec) drawer {
 		s.mask = alphaOf(s.img)
 	}
 	return s
+}
+
+// readSVG reads and parses an SVG asset; the bytes returned are the
+// normalized document, to parse again for another size (drawing an
+// oksvg icon changes it). It returns nil after recording a problem.
+func (c *compiler) readSVG(ptr, src string) (*oksvg.SvgIcon, []byte) {
+	data, ok := c.readAsset(ptr, src)
+	if !ok {
+		return nil, nil
+	}
+	if !strings.HasSuffix(strings.ToLower(src), ".svg") {
+		c.errorf(ptr, "%q is not an .svg file: use an image layer for pictures", src)
+		return nil, nil
+	}
+	// Strict: an element oksvg cannot draw (text, clipPath, mask, filter)
+	// is an error the designer sees, not a silently different picture.
+	data = normalizeSVG(data)
+	icon, err := oksvg.ReadIconStream(bytes.NewReader(data), oksvg.StrictErrorMode)
+	if err != nil {
+		c.errorf(ptr, "SVG %s: %v (SVGs draw shapes, paths and gradients; convert text to paths and drop clipPath, mask and filter)", src, err)
+		return nil, nil
+	}
+	return icon, data
 }
 
 // rasterizeSVG draws icon contained (aspect kept, centred) in w by h pixels.

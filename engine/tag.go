@@ -8,7 +8,8 @@ import (
 // tagLayer is a one-line label on a rounded background that sizes itself
 // to the text, placed from a corner of the canvas.
 type tagLayer struct {
-	text          *textTemplate
+	text          *textTemplate // plain text, or
+	spans         richText      // rich text
 	font          *fonts.Stack
 	size          float64
 	letterSpacing float64
@@ -24,7 +25,6 @@ type tagLayer struct {
 
 func (c *compiler) tagLayer(ptr string, spec *LayerSpec) drawer {
 	t := &tagLayer{
-		text:          c.template(ptr+"/text", spec.Text),
 		font:          c.fontFor(ptr, spec.Font),
 		size:          spec.Size,
 		letterSpacing: spec.LetterSpacing,
@@ -44,10 +44,26 @@ func (c *compiler) tagLayer(ptr string, spec *LayerSpec) drawer {
 	if t.maxWidth <= 2*t.padX {
 		c.errorf(ptr+"/maxWidth", "the tag has no room for text: maxWidth %.0fpx is not wider than its padding", t.maxWidth)
 	}
-	if t.text == nil || t.font == nil {
+	if t.font == nil {
+		return nil
+	}
+	if len(spec.Spans) > 0 {
+		t.spans = c.spans(ptr, spec, t.font)
+	} else {
+		t.text = c.template(ptr+"/text", spec.Text)
+	}
+	if t.text == nil && t.spans == nil {
 		return nil
 	}
 	return t
+}
+
+// content fills in the tag's text, plain or rich, for a render.
+func (t *tagLayer) content(vals map[string]string) content {
+	if t.spans != nil {
+		return t.spans.content(vals)
+	}
+	return content{text: t.text.execute(vals)}
 }
 
 func lengthOr(l *Length, whole, def float64) float64 {
@@ -65,12 +81,12 @@ func floatOr(f *float64, def float64) float64 {
 }
 
 func (t *tagLayer) draw(st *renderState, l *layer) error {
-	s := t.text.execute(st.vals)
+	s := t.content(st.vals)
 	block, err := t.set(st, s, t.maxWidth)
 	if err != nil || len(block.Lines) == 0 {
 		return err
 	}
-	box := rect{W: block.Lines[0].Width + 2*t.padX, H: t.pillHeight()}
+	box := rect{W: block.Lines[0].Width + 2*t.padX, H: t.pillHeight(block)}
 	box.X, box.Y = t.x, t.y
 	W, H := float64(st.t.Width), float64(st.t.Height)
 	if t.anchor == "top-right" || t.anchor == "bottom-right" {
@@ -83,35 +99,53 @@ func (t *tagLayer) draw(st *renderState, l *layer) error {
 }
 
 // set shapes s on one line within a pill at most maxWidth wide.
-func (t *tagLayer) set(st *renderState, s string, maxWidth float64) (typeset.Block, error) {
+func (t *tagLayer) set(st *renderState, s content, maxWidth float64) (typeset.Block, error) {
 	st.textSets++
-	return typeset.Layout(s, typeset.Params{
+	return typeset.Layout(s.text, typeset.Params{
 		Font: t.font, Size: t.size, LetterSpacing: t.letterSpacing,
-		MaxWidth: maxWidth - 2*t.padX, MaxLines: 1,
+		MaxWidth: maxWidth - 2*t.padX, MaxLines: 1, Runs: s.runs,
 	})
 }
 
 // pillHeight is the font's ascent and descent (CSS's "normal" line
-// height) plus padding, so the text sits visually centred.
-func (t *tagLayer) pillHeight() float64 {
-	return (t.font.Ascent()+t.font.Descent())*t.size + 2*t.padY
+// height) at the block's largest size, plus padding, so the text sits
+// visually centred.
+func (t *tagLayer) pillHeight(block typeset.Block) float64 {
+	return (t.font.Ascent()+t.font.Descent())*t.largest(block) + 2*t.padY
 }
 
 // baseline is the distance from the pill's top to the text's baseline.
-func (t *tagLayer) baseline() float64 { return t.padY + t.font.Ascent()*t.size }
+func (t *tagLayer) baseline(block typeset.Block) float64 {
+	return t.padY + t.font.Ascent()*t.largest(block)
+}
+
+// largest is the block's largest font size: the tag's own size for plain
+// text, or for rich text with nothing drawn.
+func (t *tagLayer) largest(block typeset.Block) float64 {
+	if block.Largest > 0 {
+		return block.Largest
+	}
+	return t.size
+}
 
 // paint draws the pill in box and the set text in it.
-func (t *tagLayer) paint(st *renderState, l *layer, box rect, s string, block typeset.Block) error {
-	st.warnMissing(l, t.font, s)
+func (t *tagLayer) paint(st *renderState, l *layer, box rect, s content, block typeset.Block) error {
 	st.drawnBox, st.fontSize = &box, t.size
 	pill := roundedBox{box, t.corners}
 	drawShadows(st, t.shadows, pill, l.opacity)
 	fillShape(st, pill, t.background.resolve(st.vals, l.opacity, box))
-	set, err := t.font.Line(block.Lines[0].Text, t.size, t.letterSpacing, fonts.IsRTL(s))
+	baseline := box.Y + t.baseline(block)
+	if s.runs != nil {
+		return paintRich(st, l, s, block, t.color, box, nil, richPlacement{
+			lineX:    func(float64) float64 { return box.X + t.padX },
+			baseline: func(int) float64 { return baseline },
+		})
+	}
+	st.warnMissing(l, t.font, s.text)
+	set, err := t.font.Line(block.Lines[0].Text, t.size, t.letterSpacing, fonts.IsRTL(s.text))
 	if err != nil {
 		return err
 	}
-	baseline := box.Y + t.baseline()
 	drawGlyphs(st, []placedLine{{set, box.X + t.padX, baseline}}, t.color.resolve(st.vals, l.opacity, box), nil, l.opacity)
 	return nil
 }

@@ -9,7 +9,8 @@ import (
 // ellipsis, optionally auto-fitted, aligned, with an optional shadow.
 type textLayer struct {
 	box           rect
-	text          *textTemplate
+	text          *textTemplate // plain text, or
+	spans         richText      // rich text
 	font          *fonts.Stack
 	size, minSize float64
 	lineHeight    float64
@@ -23,7 +24,6 @@ type textLayer struct {
 func (c *compiler) textLayer(ptr string, spec *LayerSpec) drawer {
 	t := &textLayer{
 		box:           c.box(ptr, spec.Box),
-		text:          c.template(ptr+"/text", spec.Text),
 		font:          c.fontFor(ptr, spec.Font),
 		size:          spec.Size,
 		minSize:       spec.MinSize,
@@ -41,14 +41,30 @@ func (c *compiler) textLayer(ptr string, spec *LayerSpec) drawer {
 	if t.size*t.lineHeight > t.box.H+0.5 {
 		c.errorf(ptr+"/size", "one line of %vpx text (line height %v) does not fit the box's height of %.0fpx", t.size, t.lineHeight, t.box.H)
 	}
-	if t.text == nil || t.font == nil {
+	if t.font == nil {
+		return nil
+	}
+	if len(spec.Spans) > 0 {
+		t.spans = c.spans(ptr, spec, t.font)
+	} else {
+		t.text = c.template(ptr+"/text", spec.Text)
+	}
+	if t.text == nil && t.spans == nil {
 		return nil
 	}
 	return t
 }
 
+// content fills in the layer's text, plain or rich, for a render.
+func (t *textLayer) content(vals map[string]string) content {
+	if t.spans != nil {
+		return t.spans.content(vals)
+	}
+	return content{text: t.text.execute(vals)}
+}
+
 func (t *textLayer) draw(st *renderState, l *layer) error {
-	s := t.text.execute(st.vals)
+	s := t.content(st.vals)
 	block, err := t.set(st, s, t.box.W, t.box.H)
 	if err != nil || len(block.Lines) == 0 {
 		return err
@@ -60,17 +76,17 @@ func (t *textLayer) draw(st *renderState, l *layer) error {
 // maxHeight high (0: unbounded), with maxLines, ellipsis and auto-fit. It
 // is the one place a text layer is measured, whether in a box or in a
 // stack; rich text extends it.
-func (t *textLayer) set(st *renderState, s string, maxWidth, maxHeight float64) (typeset.Block, error) {
+func (t *textLayer) set(st *renderState, s content, maxWidth, maxHeight float64) (typeset.Block, error) {
 	st.textSets++
-	return typeset.Layout(s, typeset.Params{
+	return typeset.Layout(s.text, typeset.Params{
 		Font: t.font, Size: t.size, MinSize: t.minSize, LineHeight: t.lineHeight,
 		LetterSpacing: t.letterSpacing, MaxWidth: maxWidth, MaxHeight: maxHeight, MaxLines: t.maxLines,
+		Runs: s.runs,
 	})
 }
 
 // paint draws a set block of s in box.
-func (t *textLayer) paint(st *renderState, l *layer, box rect, s string, block typeset.Block) error {
-	st.warnMissing(l, t.font, s)
+func (t *textLayer) paint(st *renderState, l *layer, box rect, s content, block typeset.Block) error {
 	st.fontSize = block.Size
 	top := box.Y
 	switch t.valign {
@@ -79,16 +95,24 @@ func (t *textLayer) paint(st *renderState, l *layer, box rect, s string, block t
 	case "bottom":
 		top += box.H - block.Height()
 	}
-	rtl := fonts.IsRTL(s)
+	rtl := fonts.IsRTL(s.text)
+	baseline := func(i int) float64 {
+		return top + float64(i)*block.LineHeight + baselineOffset(t.font, block.Largest, block.LineHeight)
+	}
+	if s.runs != nil {
+		return paintRich(st, l, s, block, t.color, t.box, t.shadow, richPlacement{
+			lineX:    func(w float64) float64 { return alignX(t.align, rtl, box, w) },
+			baseline: baseline,
+		})
+	}
+	st.warnMissing(l, t.font, s.text)
 	lines := make([]placedLine, 0, len(block.Lines))
 	for i, line := range block.Lines {
 		set, err := t.font.Line(line.Text, block.Size, t.letterSpacing, rtl)
 		if err != nil {
 			return err
 		}
-		x := alignX(t.align, rtl, box, set.Width)
-		baseline := top + float64(i)*block.LineHeight + baselineOffset(t.font, block.Size, block.LineHeight)
-		lines = append(lines, placedLine{set, x, baseline})
+		lines = append(lines, placedLine{set, alignX(t.align, rtl, box, set.Width), baseline(i)})
 	}
 	drawGlyphs(st, lines, t.color.resolve(st.vals, l.opacity, t.box), t.shadow, l.opacity)
 	return nil

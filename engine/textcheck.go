@@ -15,32 +15,38 @@ import (
 func (t *Template) MissingGlyphs() []string {
 	var warnings []string
 	for _, l := range t.layers {
-		text, stack := constantText(l.drawer)
-		if stack == nil || text == "" {
-			continue
+		texts, stacks := constantText(l.drawer)
+		var codes []string
+		for i, text := range texts {
+			for _, r := range stacks[i].Missing(text) {
+				codes = append(codes, fmt.Sprintf("U+%04X %q", r, r))
+			}
 		}
-		missing := stack.Missing(text)
-		if len(missing) == 0 {
-			continue
+		if len(codes) > 0 {
+			warnings = append(warnings, fmt.Sprintf("layer %s: no font can draw %s", l.name, strings.Join(codes, ", ")))
 		}
-		codes := make([]string, len(missing))
-		for i, r := range missing {
-			codes[i] = fmt.Sprintf("U+%04X %q", r, r)
-		}
-		warnings = append(warnings, fmt.Sprintf("layer %s: no font can draw %s", l.name, strings.Join(codes, ", ")))
 	}
 	return warnings
 }
 
-// constantText is the literal text of a text or tag layer and its fonts.
-func constantText(d drawer) (string, *fonts.Stack) {
+// constantText is the literal text of a text or tag layer (of each of
+// its spans) and the fonts each is drawn with.
+func constantText(d drawer) ([]string, []*fonts.Stack) {
+	var text *textTemplate
+	var spans richText
+	var font *fonts.Stack
 	switch d := d.(type) {
 	case *textLayer:
-		return d.text.literalParts(), d.font
+		text, spans, font = d.text, d.spans, d.font
 	case *tagLayer:
-		return d.text.literalParts(), d.font
+		text, spans, font = d.text, d.spans, d.font
+	default:
+		return nil, nil
 	}
-	return "", nil
+	if spans != nil {
+		return spans.literalParts()
+	}
+	return []string{text.literalParts()}, []*fonts.Stack{font}
 }
 
 // literalParts joins the parts of a template that are not placeholders.
