@@ -202,6 +202,9 @@ func (c *compiler) compileFields(t *Template, fields map[string]Field) {
 	t.fields = map[string]Field{}
 	for name, f := range fields {
 		ptr := "/fields/" + name
+		if name == VariantField {
+			c.errorf(ptr, "%s", reservedFieldMessage)
+		}
 		for _, v := range []struct {
 			key string
 			val Scalar
@@ -261,9 +264,21 @@ func (c *compiler) compileLayerAt(ptr string, spec *LayerSpec) *layer {
 	return l
 }
 
+// VariantField is the data field name a signed /og/ URL takes as the
+// size variant (variant=square), never passing it to the layout: a layout
+// may neither declare nor use a field of that name, or it could never get
+// its value there.
+const VariantField = "variant"
+
+const reservedFieldMessage = `the field name "variant" is reserved for size variants (a signed /og/ URL's variant= picks the size and never reaches the layout): name the field otherwise`
+
 // checkField reports a reference to an undeclared field, and returns its
 // declaration.
 func (c *compiler) checkField(pointer, name string, types ...string) (Field, bool) {
+	if name == VariantField {
+		c.errorf(pointer, "%s", reservedFieldMessage)
+		return Field{}, false
+	}
 	f, ok := c.fields[name]
 	if !ok {
 		c.errorf(pointer, "no field %q: declare it under \"fields\"%s", name, c.knownFields())

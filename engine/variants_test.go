@@ -1,10 +1,12 @@
 package engine_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/ogcard/ogcard/engine"
+	"github.com/ogcard/ogcard/schema"
 )
 
 const variantDoc = `{
@@ -71,5 +73,40 @@ func TestVariantProblemsAreLocated(t *testing.T) {
 				t.Errorf("%s: error %q does not name %q", variants, err, w)
 			}
 		}
+	}
+}
+
+// TestVariantIsAReservedFieldName: a signed /og/ URL takes variant= as the
+// size and never passes it on, so a layout declaring or using a field
+// named variant could never receive it: each place is a located problem.
+// Names that merely contain the word are fine.
+func TestVariantIsAReservedFieldName(t *testing.T) {
+	doc := `{
+  "fields": {"title": {"type": "string"}},
+  "layers": [
+    {"type": "text", "text": "{{title}}", "size": 40, "when": "variant"}
+  ]
+}`
+	_, err := engine.Compile("r.json", []byte(doc), nil)
+	var ps schema.Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		t.Fatalf("got %v, want one problem", err)
+	}
+	if p := ps[0]; p.Pointer != "/layers/0/when" || p.Line != 4 || p.Column == 0 ||
+		!strings.Contains(p.Message, `the field name "variant" is reserved for size variants`) {
+		t.Errorf("problem %+v: want it at /layers/0/when, line 4, saying the name is reserved", p)
+	}
+	// Declared, it is refused at its declaration too (and for a variant's
+	// sake, the base layout's problem is the one reported).
+	declared := strings.Replace(doc, `{"title": {"type": "string"}}`, `{"title": {"type": "string"}, "variant": {"type": "string"}}`, 1)
+	declared = strings.Replace(declared, `"layers": [`, `"variants": {"square": {"canvas": {"width": 800, "height": 800}}},
+  "layers": [`, 1)
+	_, err = engine.Compile("r.json", []byte(declared), nil)
+	if !errors.As(err, &ps) || len(ps) != 2 || ps[0].Pointer != "/fields/variant" || ps[0].Line != 2 || ps[1].Pointer != "/layers/0/when" {
+		t.Fatalf("declared: got %v, want /fields/variant (line 2) and /layers/0/when", err)
+	}
+	ok := strings.NewReplacer(`"title"`, `"variantName"`, `{{title}}`, `{{variantName}}`, `"when": "variant"`, `"when": "variantName"`).Replace(doc)
+	if _, err := engine.Compile("r.json", []byte(ok), nil); err != nil {
+		t.Errorf("a field named variantName: %v", err)
 	}
 }

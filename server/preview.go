@@ -85,6 +85,24 @@ type previewLayout struct {
 	Format      engine.Format    `json:"format,omitempty"`
 	MaxBytes    int              `json:"maxBytes,omitempty"`
 	Fields      []map[string]any `json:"fields,omitempty"`
+	Variants    []previewVariant `json:"variants,omitempty"`
+}
+
+// previewVariant is one of a layout's named sizes, as the page lists it.
+type previewVariant struct {
+	Name   string `json:"name"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// previewVariants lists t's variants in name order, with their sizes.
+func previewVariants(t *engine.Template) []previewVariant {
+	out := []previewVariant{}
+	for _, name := range t.VariantNames() {
+		v, _ := t.Variant(name)
+		out = append(out, previewVariant{name, v.Width, v.Height})
+	}
+	return out
 }
 
 // previewLayouts lists every layout file with its status, and whether saving is allowed.
@@ -100,6 +118,7 @@ func (s *Server) previewLayouts(c echo.Context) error {
 				pl.Fields = append(pl.Fields, map[string]any{"name": name, "type": f.Type, "required": f.Required,
 					"sample": f.Sample.Value, "default": f.Default.Value, "maxLength": f.MaxLength, "description": f.Description})
 			}
+			pl.Variants = previewVariants(t)
 		}
 		out = append(out, pl)
 	}
@@ -133,7 +152,9 @@ func (s *Server) previewSource(c echo.Context, st cards.LayoutStatus) error {
 
 // previewRender draws a layout with its sample data, overridden by the
 // query's fields: the served version (GET) or the posted one (POST), which
-// is compiled but never saved.
+// is compiled but never saved. ?variant= draws one of its size variants
+// instead (404 for a name it does not declare). Every answer lists the
+// layout's variants in X-Variants, so the page knows what else to draw.
 func (s *Server) previewRender(c echo.Context, st cards.LayoutStatus) error {
 	t := s.cards.Layouts().ByFile(st.File)
 	if c.Request().Method == http.MethodPost {
@@ -143,6 +164,11 @@ func (s *Server) previewRender(c echo.Context, st cards.LayoutStatus) error {
 		}
 	} else if t == nil {
 		return notFound("layout %q has problems and no version is served", c.QueryParam("layout"))
+	}
+	c.Response().Header().Set("X-Variants", headerJSON(previewVariants(t)))
+	t, err := layoutVariant(t, c.QueryParam("variant"))
+	if err != nil {
+		return err
 	}
 	out := t.Output
 	format, err := engine.ParseFormat(cmp.Or(c.QueryParam("format"), string(out.Format)))

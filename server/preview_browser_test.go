@@ -60,6 +60,22 @@ func cardLoaded(seq int) string {
 		return Number(c.dataset.seq || 0) > %d && c.complete && c.naturalWidth === 1200 && document.getElementById("render-error").hidden; })()`, seq)
 }
 
+// shows is true once the image at selector is loaded and decoded at w x h
+// (its natural size: the file itself, whatever the CSS crops it to).
+func shows(selector string, w, h int) string {
+	return fmt.Sprintf(`(() => { const i = document.querySelector(%q);
+		return i !== null && i.complete && i.naturalWidth === %d && i.naturalHeight === %d; })()`, selector, w, h)
+}
+
+// variantsFresh is true once every variant in the Variants list is drawn
+// for the card shown (they follow it, one at a time).
+const variantsFresh = `(() => { const seq = document.getElementById("card").dataset.seq;
+	const imgs = [...document.querySelectorAll("#variants img")];
+	return imgs.length > 0 && imgs.every((i) => i.dataset.seq === seq && i.complete); })()`
+
+// variantSrc is the blob URL of the square variant in the Variants list.
+const variantSrc = `document.querySelector('#variants figure[data-variant="square"] img')?.src || ""`
+
 func TestPreviewInBrowser(t *testing.T) {
 	chrome := browsertest.Chrome(t) // first: skipping needs no server
 	_, base, dir := newPreviewServer(t)
@@ -117,11 +133,30 @@ func TestPreviewInBrowser(t *testing.T) {
 		t.Errorf("at 1400x1000 the layout JSON panel covers these mockups: %v", overlapped)
 	}
 
+	// news declares "square" (800x800): it is what WhatsApp's small preview
+	// and iMessage get, and it is listed with its size; X, 2:1, keeps the
+	// base card (1.91:1 is nearer than 1:1).
+	step("see the square variant in the mockups it fits and in the Variants list",
+		waitJS(shows(`#mockups .mock-whatsapp-small img.pic[data-variant="square"]`, 800, 800)),
+		waitJS(shows(`#mockups .mock-imessage img.pic[data-variant="square"]`, 800, 800)),
+		waitJS(shows(`#variants figure[data-variant="square"] img`, 800, 800)),
+		waitJS(`(() => { const f = document.querySelector('#variants figure[data-variant="square"] figcaption').textContent;
+			return f.includes("square") && f.includes("800 × 800") && f.includes("iMessage"); })()`),
+		waitJS(shows(`#mockups .mock-x img.pic[data-variant=""]`, 1200, 630)),
+		waitJS(`document.querySelector('#mockups .mock-whatsapp-small figcaption').textContent.includes("square · 800 × 800")`),
+	)
+	oldVariant, err := chromedp.Run(ctx, chromedp.Evaluate[string](variantSrc))
+	if err != nil || !strings.HasPrefix(oldVariant, "blob:") {
+		t.Fatalf("square variant src %q: %v", oldVariant, err)
+	}
+
 	step("type a new title and see the card change",
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#fields [name=title]").value = ""`),
 		chromedp.SendKeys(`#fields [name="title"]`, "Typed in a real browser"),
 		waitJS(cardLoaded(seq)), readCard,
 		waitJS(`state.values.news.title === "Typed in a real browser"`),
+		// The variants follow the edit too.
+		waitJS(fmt.Sprintf(`(%s) !== %q && %s`, variantSrc, oldVariant, shows(`#mockups .mock-whatsapp-small img.pic[data-variant="square"]`, 800, 800))),
 	)
 	if src == oldSrc || !strings.HasPrefix(src, "blob:") {
 		t.Errorf("card src %q after typing, was %q: want a new image", src, oldSrc)
@@ -164,19 +199,34 @@ func TestPreviewInBrowser(t *testing.T) {
 			return ta.value.slice(0, ta.selectionStart).split("\n").length === 29 && document.activeElement === ta; })()`),
 		readCard,
 	)
-	step("apply a good draft", setSource(`ta.value.replace('"maxLines": 0', '"maxLines": 3').replace('#e11d48', '#2563eb')`),
+	// The draft adds variants of its own, never saved: each goes to the
+	// mockup its shape fits, and one no mockup fits is still listed.
+	step("apply a good draft", setSource(`ta.value.replace('"maxLines": 0', '"maxLines": 3').replace('#e11d48', '#2563eb').replace('"variants": {',
+			'"variants": {"x": {"canvas": {"width": 1200, "height": 600}}, "story": {"canvas": {"width": 1000, "height": 1500}}, "banner": {"canvas": {"width": 1200, "height": 300}},')`),
 		chromedp.Click(`#apply`), waitJS(cardLoaded(seq)),
 		waitJS(`!document.getElementById("draft-note").hidden && document.querySelector("#problems li") === null`),
+		waitJS(shows(`#mockups .mock-x img.pic[data-variant="x"]`, 1200, 600)),
+		waitJS(shows(`#mockups .mock-pinterest img.pic[data-variant="story"]`, 1000, 1500)),
+		waitJS(shows(`#mockups .mock-whatsapp-small img.pic[data-variant="square"]`, 800, 800)),
+		waitJS(shows(`#variants figure[data-variant="banner"] img`, 1200, 300)),
+		waitJS(`document.querySelector('#variants figure[data-variant="banner"] figcaption').textContent.includes("no mockup fits it") &&
+			document.querySelector('#mockups img.pic[data-variant="banner"]') === null &&
+			[...document.querySelectorAll("#variants figure")].map((f) => f.dataset.variant).join() === "banner,square,story,x"`),
 	)
 	if now, _ := os.ReadFile(file); string(now) != string(good) {
 		t.Error("Apply wrote the file")
 	}
+	step("the draft's variants all drawn", waitJS(variantsFresh))
+	t.Logf("screenshot with the draft's variants: %s", screenshot(ctx, t, "preview-variants.png"))
 	step("note the draft's card", readCard) // before Revert, whose render is the next
 	step("revert", chromedp.Click(`#revert`), waitJS(`document.getElementById("draft-note").hidden`),
-		waitJS(`document.getElementById("source").value.includes("#e11d48")`), waitJS(cardLoaded(seq)))
+		waitJS(`document.getElementById("source").value.includes("#e11d48")`), waitJS(cardLoaded(seq)),
+		waitJS(`[...document.querySelectorAll("#variants figure")].map((f) => f.dataset.variant).join() === "square" &&
+			document.querySelector('#mockups .mock-x img.pic[data-variant=""]') !== null`), waitJS(variantsFresh))
 
 	step("layer boxes", chromedp.Click(`#debug`),
 		waitJS(`document.querySelectorAll("#overlay .box").length === 4 && /headline · text · \d/.test(document.getElementById("overlay").textContent)`),
+		waitJS(variantsFresh),
 	)
 	shot = screenshot(ctx, t, "preview.png")
 	t.Logf("screenshot: %s", shot)

@@ -309,3 +309,71 @@ func eventually(cond func() bool) bool {
 	}
 	return true
 }
+
+// TestPreviewRenderVariants: every render lists the layout's size variants
+// with their sizes, ?variant= draws one (the served layout's or a posted
+// draft's) at its own size, and an unknown name is a 404 that says which
+// variants there are.
+func TestPreviewRenderVariants(t *testing.T) {
+	srv, base, dir := newPreviewServer(t)
+	variants := func(resp *http.Response) []previewVariant {
+		t.Helper()
+		js, _ := url.PathUnescape(resp.Header.Get("X-Variants")) // as the page's decodeURIComponent
+		var vs []previewVariant
+		if err := json.Unmarshal([]byte(js), &vs); err != nil {
+			t.Fatalf("X-Variants %q: %v", resp.Header.Get("X-Variants"), err)
+		}
+		return vs
+	}
+	size := func(body []byte) image.Point {
+		t.Helper()
+		img, err := png.Decode(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("not a png: %v (%.200s)", err, body)
+		}
+		return img.Bounds().Size()
+	}
+	square := previewVariant{"square", 800, 800}
+
+	_, body := previewDo(t, "GET", base+"/preview/api/layouts", nil)
+	var list struct{ Layouts []previewLayout }
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range list.Layouts {
+		if l.Name == "news" && !slices.Equal(l.Variants, []previewVariant{square}) {
+			t.Errorf("layouts: news variants %+v, want square 800x800", l.Variants)
+		}
+	}
+
+	resp, body := previewDo(t, "GET", base+"/preview/api/render?layout=news&format=png", nil)
+	if resp.StatusCode != 200 || size(body) != image.Pt(1200, 630) || !slices.Equal(variants(resp), []previewVariant{square}) {
+		t.Fatalf("base render: %d, X-Variants %q", resp.StatusCode, resp.Header.Get("X-Variants"))
+	}
+	resp, body = previewDo(t, "GET", base+"/preview/api/render?layout=news&format=png&variant=square&title=Square", nil)
+	if resp.StatusCode != 200 || size(body) != image.Pt(800, 800) || !slices.Equal(variants(resp), []previewVariant{square}) {
+		t.Fatalf("square: %d, X-Variants %q", resp.StatusCode, resp.Header.Get("X-Variants"))
+	}
+	if resp, _ = previewDo(t, "GET", base+"/preview/api/render?layout=blog&format=png", nil); resp.StatusCode != 200 || len(variants(resp)) != 0 {
+		t.Errorf("a layout without variants: %d, X-Variants %q, want []", resp.StatusCode, resp.Header.Get("X-Variants"))
+	}
+
+	// A draft, never saved, with a variant of its own: listed and drawn.
+	src, _ := os.ReadFile(filepath.Join(dir, "news.json"))
+	draft := bytes.Replace(src, []byte(`"variants": {`), []byte(`"variants": {
+    "x": {"canvas": {"width": 1200, "height": 600}},`), 1)
+	resp, body = previewDo(t, "POST", base+"/preview/api/render?layout=news&format=png&variant=x", draft)
+	if resp.StatusCode != 200 || size(body) != image.Pt(1200, 600) ||
+		!slices.Equal(variants(resp), []previewVariant{square, {"x", 1200, 600}}) {
+		t.Fatalf("draft's x: %d, X-Variants %q", resp.StatusCode, resp.Header.Get("X-Variants"))
+	}
+
+	for method, layout := range map[string][]byte{"GET": nil, "POST": src} {
+		resp, body = previewDo(t, method, base+"/preview/api/render?layout=news&format=png&variant=nope", layout)
+		var e struct{ Error string }
+		if _ = json.Unmarshal(body, &e); resp.StatusCode != 404 || !strings.Contains(e.Error, `no variant "nope"`) || !strings.Contains(e.Error, "square") {
+			t.Errorf("%s unknown variant: %d %s, want 404 naming it and the variants there are", method, resp.StatusCode, body)
+		}
+	}
+	assertProductionUntouched(t, srv, base)
+}

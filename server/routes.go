@@ -235,9 +235,10 @@ func (s *Server) handleSigned(c echo.Context) error {
 	for k, v := range params {
 		data[k] = v
 	}
-	// variant= picks a size; the signature covers it like any field.
-	if v, ok := data["variant"]; ok {
-		delete(data, "variant")
+	// variant= picks a size; the signature covers it like any field. No
+	// layout can take a field of that name (the compiler refuses one).
+	if v, ok := data[engine.VariantField]; ok {
+		delete(data, engine.VariantField)
 		if t, err = layoutVariant(t, fmt.Sprint(v)); err != nil {
 			return err
 		}

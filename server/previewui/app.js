@@ -20,6 +20,8 @@ const state = {
   abort: null,
   seq: 0,
   last: null, // the last rendered card: {bytes, format, width, height, warnings, layers, url}
+  variants: [], // the drawn layout's size variants: [{name, width, height}], from X-Variants
+  variantCards: {}, // variant name → its last rendered card (as last, plus variant), or {variant, error}
 };
 
 // api fetches a preview endpoint. The preview token, when the server wants
@@ -89,7 +91,11 @@ function renderList() {
 }
 
 async function pick(name) {
-  if (state.current !== name) state.draft = null;
+  if (state.current !== name) {
+    state.draft = null;
+    dropVariantCards(() => true); // another layout's "square" is not this one's
+    state.variants = [];
+  }
   state.current = name;
   history.replaceState(null, "", "#" + encodeURIComponent(name));
   renderList();
@@ -189,6 +195,58 @@ async function renderNow() {
   const blob = await res.blob();
   if (ctl.signal.aborted) return;
   await showCard(res, blob);
+  await renderVariants(header(res, "X-Variants", []), ctl, opts);
+}
+
+// renderVariants draws each of the layout's size variants after the card,
+// one at a time (a page never holds more than one render worker), with the
+// same data and the same version (the draft is posted again), and shows
+// each in the mockups and the Variants list as it arrives. A newer render
+// aborts it like the card's.
+async function renderVariants(list, ctl, opts) {
+  const seq = state.seq; // the card's: a variant drawn for it carries it too
+  state.variants = list;
+  dropVariantCards((name) => !list.some((v) => v.name === name));
+  renderShare(state.last, shareMeta());
+  for (const v of list) {
+    const q = renderQuery();
+    q.delete("debug"); // the layer boxes are the card's only
+    q.set("variant", v.name);
+    let res, blob;
+    try {
+      res = await api("render?" + q, opts);
+      blob = res.ok ? await res.blob() : null;
+    } catch (e) {
+      if (e.name === "AbortError") return;
+      res = { ok: false, error: String(e) };
+    }
+    if (ctl.signal.aborted) return;
+    const card = res.ok
+      ? {
+          variant: v.name,
+          seq,
+          url: URL.createObjectURL(blob),
+          bytes: Number(res.headers.get("X-Bytes")) || blob.size,
+          format: (res.headers.get("Content-Type") || "").replace("image/", ""),
+          width: v.width,
+          height: v.height,
+          warnings: header(res, "X-Warnings", []),
+        }
+      : { variant: v.name, width: v.width, height: v.height, error: res.error || (await errorText(res)) };
+    const old = state.variantCards[v.name];
+    state.variantCards[v.name] = card;
+    renderShare(state.last, shareMeta());
+    if (old && old.url) URL.revokeObjectURL(old.url); // after the page let go of it
+  }
+}
+
+// dropVariantCards forgets the variant cards whose name drop(name) is true.
+function dropVariantCards(drop) {
+  for (const [name, card] of Object.entries(state.variantCards)) {
+    if (!drop(name)) continue;
+    if (card.url) URL.revokeObjectURL(card.url);
+    delete state.variantCards[name];
+  }
 }
 
 function header(res, name, fallback) {
@@ -227,6 +285,7 @@ async function showCard(res, blob) {
   img.dataset.seq = String(++state.seq);
   $("render-error").hidden = true;
   $("frame").classList.remove("stale");
+  $("variants").classList.remove("stale");
   // A broken file keeps its last good version serving: say so, or the
   // designer would take the old card for the result of the edit.
   const lastGood = !l.ok && state.draft === null;
@@ -251,6 +310,7 @@ function showRenderError(msg) {
   el.textContent = msg;
   el.hidden = false;
   $("frame").classList.add("stale");
+  $("variants").classList.add("stale");
 }
 
 // drawOverlay outlines every drawn layer's box, labelled with its name and,
@@ -293,21 +353,53 @@ function shareMeta() {
 // ---- where it is shared ---------------------------------------------------
 
 // PLATFORMS are the link previews the card ends up in: each crops the
-// same image to its own aspect ratio (CSS object-fit: cover), or shows it
-// whole (aspect null), inside a frame close enough to judge the crop.
+// image it gets to its own aspect ratio (CSS object-fit: cover), or shows
+// it whole (aspect null), inside a frame close enough to judge the crop.
+// fits is the aspect ratio a card made for the platform has, and names
+// the variant names meant for it: see cardFor.
 const PLATFORMS = [
-  { id: "x", name: "X", note: "summary_large_image · 2:1 crop", aspect: 2, frame: frameX },
-  { id: "facebook", name: "Facebook", note: "1.91:1 crop", aspect: 1.91, frame: frameFacebook },
-  { id: "linkedin", name: "LinkedIn", note: "1.91:1 crop", aspect: 1.91, frame: frameLinkedIn, noWebP: true },
-  { id: "whatsapp", name: "WhatsApp", note: "large preview · 1.91:1", aspect: 1.91, frame: frameWhatsApp, noWebP: true, maxBytes: WHATSAPP_MAX_BYTES },
-  { id: "whatsapp-small", name: "WhatsApp", note: "small preview · square thumbnail", aspect: 1, frame: frameWhatsAppSmall, noWebP: true, maxBytes: WHATSAPP_MAX_BYTES },
+  { id: "x", name: "X", note: "summary_large_image · 2:1 crop", aspect: 2, fits: 2, names: ["x", "twitter"], frame: frameX },
+  { id: "facebook", name: "Facebook", note: "1.91:1 crop", aspect: 1.91, fits: 1.91, names: ["facebook"], frame: frameFacebook },
+  { id: "linkedin", name: "LinkedIn", note: "1.91:1 crop", aspect: 1.91, fits: 1.91, names: ["linkedin"], frame: frameLinkedIn, noWebP: true },
+  { id: "whatsapp", name: "WhatsApp", note: "large preview · 1.91:1", aspect: 1.91, fits: 1.91, frame: frameWhatsApp, noWebP: true, maxBytes: WHATSAPP_MAX_BYTES },
+  { id: "whatsapp-small", name: "WhatsApp", note: "small preview · square thumbnail", aspect: 1, fits: 1, names: ["whatsapp"], frame: frameWhatsAppSmall, noWebP: true, maxBytes: WHATSAPP_MAX_BYTES },
+  { id: "imessage", name: "iMessage", note: "rich link · whole image", aspect: null, fits: 1, names: ["imessage"], frame: frameIMessage },
+  { id: "pinterest", name: "Pinterest", note: "pin · whole image, 2:3 best", aspect: null, fits: 2 / 3, names: ["pinterest", "pin"], frame: framePinterest },
   { id: "slack", name: "Slack", note: "unfurl · whole image", aspect: null, frame: frameSlack },
   { id: "discord", name: "Discord", note: "embed · whole image", aspect: null, frame: frameDiscord },
 ];
 
+// FIT_TOLERANCE is how far (10%) a variant's aspect ratio may be from a
+// platform's and still count as made for it.
+const FIT_TOLERANCE = Math.log(1.1);
+
+// cardFor picks the card a platform would get: the one a page made for it
+// would put in og:image (or twitter:image, or the pin). The rule, also in
+// the README's preview section:
+//  1. a variant named for the platform (one of p.names: "x" or "twitter"
+//     for X, "pinterest" or "pin" for Pinterest, "whatsapp" for its small
+//     preview…);
+//  2. else the variant whose aspect ratio is nearest the platform's fits,
+//     if within 10% of it and nearer than the base card's (so "square"
+//     800x800 goes to WhatsApp's small preview and iMessage, 1200x600 to
+//     X, 1000x1500 to Pinterest);
+//  3. else the base card. Slack and Discord (no fits) show whatever
+//     og:image is: always the base card.
+// Only variants already rendered take part; one that failed shows nowhere.
+function cardFor(p, base) {
+  if (!p.fits) return base;
+  const ready = state.variants.map((v) => state.variantCards[v.name]).filter((c) => c && c.url);
+  const named = ready.find((c) => (p.names || []).includes(c.variant));
+  if (named) return named;
+  const off = (c) => Math.abs(Math.log(c.width / c.height / p.fits));
+  let best = base;
+  for (const c of ready) if (off(c) <= FIT_TOLERANCE && off(c) < off(best)) best = c;
+  return best;
+}
+
 function pic(card, aspect, cls = "") {
   const style = aspect ? `aspect-ratio:${aspect}` : `aspect-ratio:${card.width}/${card.height}`;
-  return `<img class="pic ${cls}" src="${card.url}" style="${style}" alt="">`;
+  return `<img class="pic ${cls}" src="${card.url}" style="${style}" data-variant="${esc(card.variant || "")}" data-seq="${card.seq || ""}" alt="">`;
 }
 
 function frameX(c, m) {
@@ -340,6 +432,17 @@ function frameWhatsAppSmall(c, m) {
     <div class="wa-link">https://${esc(m.domain)}/…</div><div class="wa-time">12:04 ✓✓</div></div></div>`;
 }
 
+function frameIMessage(c, m) {
+  return `<div class="im-chat"><div class="im-bubble">${pic(c, null)}
+    <div class="im-meta"><div class="im-title">${esc(m.title)}</div><div class="im-domain">${esc(m.domain)}</div></div></div>
+    <div class="im-status">Delivered</div></div>`;
+}
+
+function framePinterest(c, m) {
+  return `<div class="pin">${pic(c, null)}<div class="pin-title">${esc(m.title)}</div>
+    <div class="pin-site"><span class="favicon"></span>${esc(m.site)}</div></div>`;
+}
+
 function frameSlack(c, m) {
   return `<div class="slack"><div class="slack-site"><span class="favicon"></span>${esc(m.site)}</div>
     <div class="slack-title">${esc(m.title)}</div><div class="slack-desc">${esc(m.description)}</div>${pic(c, null)}</div>`;
@@ -360,13 +463,52 @@ function platformWarning(p, card) {
   return "";
 }
 
-function renderShare(card, meta) {
+// renderShare draws each platform's mockup with the card it would get,
+// and the Variants list.
+function renderShare(base, meta) {
+  if (!base) return;
   $("mockups").innerHTML = PLATFORMS.map((p) => {
+    const card = cardFor(p, base);
     const warn = platformWarning(p, card);
-    return `<figure class="mock mock-${p.id}"><figcaption><b>${esc(p.name)}</b> <span class="muted">${esc(p.note)}</span></figcaption>
+    const which = card.variant
+      ? `<span class="mock-card is-variant" title="The layout's ${esc(card.variant)} variant">${esc(card.variant)} · ${card.width} × ${card.height}</span>`
+      : `<span class="mock-card">base card · ${card.width} × ${card.height}</span>`;
+    return `<figure class="mock mock-${p.id}" data-platform="${p.id}"><figcaption><b>${esc(p.name)}</b> <span class="muted">${esc(p.note)}</span> ${which}</figcaption>
       ${warn ? `<div class="mock-warn">⚠ ${esc(warn)}</div>` : ""}<div class="mock-body">${p.frame(card, meta)}</div></figure>`;
   }).join("");
-  renderChecks(card);
+  renderVariantList(base);
+  renderChecks(base);
+}
+
+// renderVariantList shows every size variant with its name, size and the
+// mockups it is in, so that none is hidden when no platform fits it.
+function renderVariantList(base) {
+  const el = $("variants");
+  if (!state.variants.length) {
+    el.innerHTML = `<p class="muted">This layout declares no size variants: add <span class="mono">"variants"</span> to give X, WhatsApp, iMessage or Pinterest a card of their own.</p>`;
+    return;
+  }
+  el.innerHTML = state.variants
+    .map((v) => {
+      const c = state.variantCards[v.name];
+      const size = `${v.width} × ${v.height}`;
+      let body, detail;
+      if (!c) {
+        body = `<div class="variant-wait" style="aspect-ratio:${v.width}/${v.height}">rendering…</div>`;
+        detail = "";
+      } else if (c.error) {
+        body = `<div class="variant-error">${esc(c.error)}</div>`;
+        detail = "";
+      } else {
+        const where = PLATFORMS.filter((p) => cardFor(p, base) === c).map((p) => `${p.name} ${p.id === "whatsapp-small" ? "small" : ""}`.trim());
+        body = `<img src="${c.url}" style="aspect-ratio:${v.width}/${v.height}" data-variant="${esc(v.name)}" data-seq="${c.seq}" alt="The ${esc(v.name)} variant">`;
+        const over = c.bytes > WHATSAPP_MAX_BYTES ? ` <span class="bad">over 300 KB</span>` : "";
+        detail = `<span>${kb(c.bytes)}${over}</span><span class="muted">${where.length ? "in " + esc(where.join(", ")) : "no mockup fits it"}</span>`;
+      }
+      return `<figure class="variant" data-variant="${esc(v.name)}">${body}
+        <figcaption><b class="mono">${esc(v.name)}</b> <span class="variant-size">${size}</span>${detail}</figcaption></figure>`;
+    })
+    .join("");
 }
 
 // checks are what crawlers are known to trip on.
