@@ -45,7 +45,9 @@ const STREAMS = 2;
 
 const REPO = path.join(__dirname, '../..');
 const FONT = path.join(REPO, 'fonts/NotoSans-Bold.ttf');
+const FONT_REGULAR = path.join(REPO, 'fonts/NotoSans-Regular.ttf');
 const BG = path.join(REPO, 'testdata/bg.jpg');
+const REPO_LAYOUT = path.join(REPO, 'layouts/repo.json');
 const ALL_PEERS = ['takumi', 'satori_resvg'];
 
 const W = 1200, H = 630, GRAD_H = Math.round(H * 0.4); // 252
@@ -70,18 +72,67 @@ function card(withImage) {
   ] });
   return { kind: 'box', style: { display: 'flex', position: 'relative', width: W, height: H, backgroundColor: TEXT_BG }, children };
 }
+// The repository card of layouts/repo.json (issue 12), drawn with flexbox: the same texts (the layout's
+// samples), fonts (Noto Sans Regular 400 and Bold 700), sizes, colours and 180x180 avatar. Image srcs are
+// keys: 'avatar' (the photo bytes, passed and decoded on every render) and the four icons 'icon-*' (SVG
+// markup, coloured #57606a once at start-up, as ogcard rasterizes its icons once per compiled layout).
+const REPO_ICONS = ['people', 'issue', 'star', 'fork'];
+function repoSamples() {
+  const fields = JSON.parse(fs.readFileSync(REPO_LAYOUT, 'utf8')).fields;
+  const s = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.sample]));
+  s.avatar = path.resolve(path.dirname(REPO_LAYOUT), s.avatar);
+  return s;
+}
+function repoIcons() {
+  return Object.fromEntries(REPO_ICONS.map((n) => [`icon-${n}`,
+    fs.readFileSync(path.join(REPO, `layouts/assets/icon-${n}.svg`), 'utf8').replaceAll('#000000', '#57606a')]));
+}
+function repoCard(s) {
+  const text = (t, size, weight, color, extra = {}) => ({ kind: 'text', text: t,
+    style: { fontFamily: 'Noto Sans', fontWeight: weight, fontSize: size, lineHeight: 1.2, color, ...extra } });
+  const clamp = (n) => ({ display: 'block', lineClamp: n, textOverflow: 'ellipsis', overflow: 'hidden' });
+  const stat = (icon, num, label) => ({ kind: 'box', style: { display: 'flex', flexDirection: 'row', alignItems: 'center', gap: 10 }, children: [
+    { kind: 'img', src: `icon-${icon}`, width: 30, height: 30, style: { width: 30, height: 30 } },
+    text(num, 28, 700, '#1f2328'),
+    text(label, 28, 400, '#57606a'),
+  ] });
+  return { kind: 'box', style: { display: 'flex', position: 'relative', width: W, height: H, backgroundColor: '#ffffff' }, children: [
+    { kind: 'box', style: { position: 'absolute', left: 80, top: 88, width: W - 80 - 340, display: 'flex', flexDirection: 'column', gap: 28 }, children: [
+      { kind: 'box', style: { display: 'flex', flexDirection: 'row', flexWrap: 'wrap', alignItems: 'baseline' }, children: [
+        text(`${s.owner}/`, 56, 400, '#57606a', clamp(1)),
+        text(s.repo, 56, 700, '#1f2328', clamp(2)),
+      ] },
+      text(s.description, 30, 400, '#57606a', { ...clamp(3), lineHeight: 1.4 }),
+      { kind: 'box', style: { display: 'flex', alignSelf: 'flex-start', backgroundColor: '#ddf4ff', borderRadius: 40, padding: '6px 18px' }, children: [
+        { kind: 'text', text: s.language, style: { fontFamily: 'Noto Sans', fontWeight: 400, fontSize: 24, color: '#0969da' } },
+      ] },
+    ] },
+    { kind: 'img', src: 'avatar', width: 180, height: 180, style: { position: 'absolute', right: 80, top: 88, width: 180, height: 180, borderRadius: 24, objectFit: 'cover' } },
+    { kind: 'box', style: { position: 'absolute', left: 80, right: 80, bottom: 78, display: 'flex', flexDirection: 'row', alignItems: 'center', gap: 40 }, children: [
+      stat('people', s.contributors, 'contributors'),
+      stat('issue', s.issues, 'issues'),
+      stat('star', s.stars, 'stars'),
+      stat('fork', s.forks, 'forks'),
+    ] },
+    { kind: 'box', style: { position: 'absolute', left: 0, right: 0, bottom: 0, height: 14, backgroundColor: '#3178c6' } },
+  ] };
+}
+
+// imgSrc: the one src of every image (the reference card), or an object mapping each node's src key to a src.
 function toSatori(n, imgSrc) {
-  if (n.kind === 'img') return { type: 'img', props: { src: imgSrc, width: n.width, height: n.height, style: n.style } };
+  if (n.kind === 'img') return { type: 'img', props: { src: typeof imgSrc === 'object' ? imgSrc[n.src] : imgSrc, width: n.width, height: n.height, style: n.style } };
   if (n.kind === 'text') return { type: 'div', props: { style: n.style, children: n.text } };
   const props = { style: n.style };
   if (n.children) props.children = n.children.map((c) => toSatori(c, imgSrc));
   return { type: 'div', props };
 }
-function toTakumi(n) {
-  if (n.kind === 'img') return { type: 'image', src: n.src, width: n.width, height: n.height, style: n.style };
+// srcs: optional object mapping an image node's src key to the src takumi gets (say inline SVG markup);
+// keys it does not map stay keys into the render's `images`.
+function toTakumi(n, srcs) {
+  if (n.kind === 'img') return { type: 'image', src: (srcs && srcs[n.src]) || n.src, width: n.width, height: n.height, style: n.style };
   if (n.kind === 'text') return { type: 'text', text: n.text, style: n.style };
   const c = { type: 'container', style: n.style };
-  if (n.children) c.children = n.children.map(toTakumi);
+  if (n.children) c.children = n.children.map((x) => toTakumi(x, srcs));
   return c;
 }
 
@@ -158,6 +209,14 @@ const PEERS = {
       notes.push(`takumi ${pkgVersion('@takumi-rs/core')}: format 'jpeg' unavailable (${e.message}); jpeg cases omitted`);
     }
     notes.push("full: images cache 'none' (photo decoded every render); photo_reused: images cache 'auto' on its own Renderer (decoded photo reused)");
+    // repo: its own Renderer with Regular (400) and Bold (700), so the reference card's renderer is unchanged
+    const repoR = new Renderer();
+    await repoR.registerFont({ name: 'Noto Sans', data: fs.readFileSync(FONT_REGULAR), weight: 400, style: 'normal' });
+    await repoR.registerFont({ name: 'Noto Sans', data: font, weight: 700, style: 'normal' });
+    const rs = repoSamples(), avatar = fs.readFileSync(rs.avatar), icons = repoIcons();
+    const repo = (f) => () => repoR.render(toTakumi(repoCard(rs), icons), { width: W, height: H, format: f, ...(f === 'png' ? {} : { quality: QUALITY }),
+      images: [{ src: 'avatar', data: avatar, cache: 'none' }] });
+    notes.push("repo: layouts/repo.json's card in flexbox on its own Renderer; avatar cache 'none' (decoded every render); icons as inline SVG markup (takumi may keep their rasters in its cache)");
     notes.push(`webp and jpeg: takumi's own encoders, quality ${QUALITY}`);
     return {
       versions: { '@takumi-rs/core': pkgVersion('@takumi-rs/core'), '@takumi-rs/core-linux-x64-gnu': safeVersion('@takumi-rs/core-linux-x64-gnu') },
@@ -166,6 +225,7 @@ const PEERS = {
         ...formats.map((f) => ({ case: 'full', format: f, fn: full(f) })),
         ...formats.map((f) => ({ case: 'photo_reused', format: f, fn: photoReused(f) })),
         ...['png', 'webp', ...(formats.includes('jpeg') ? ['jpeg'] : [])].map((f) => ({ case: 'text_only', format: f, fn: textOnly(f) })),
+        ...formats.map((f) => ({ case: 'repo', format: f, fn: repo(f) })),
       ],
       streamFn: full('webp'),
     };
@@ -189,6 +249,18 @@ const PEERS = {
       return (f === 'webp' ? s.webp({ quality: QUALITY }) : s.jpeg({ quality: QUALITY })).toBuffer();
     };
     const webp = viaSharp('webp'), jpeg = viaSharp('jpeg');
+    // repo: its own font list (Regular 400 + Bold 700); the icons as SVG data URIs built once, the avatar's
+    // data URI built per render like the photo's
+    const repoFonts = [{ name: 'Noto Sans', data: fs.readFileSync(FONT_REGULAR), weight: 400, style: 'normal' }, fonts[0]];
+    const rs = repoSamples(), avatar = fs.readFileSync(rs.avatar);
+    const iconURIs = Object.fromEntries(Object.entries(repoIcons()).map(([k, v]) => [k, 'data:image/svg+xml;base64,' + Buffer.from(v).toString('base64')]));
+    const repoSvg = () => satori(toSatori(repoCard(rs), { ...iconURIs, avatar: 'data:image/jpeg;base64,' + avatar.toString('base64') }), { width: W, height: H, fonts: repoFonts });
+    const repoPng = async () => new Resvg(await repoSvg(), resvgOpts).render().asPng();
+    const repoViaSharp = (f) => async () => {
+      const img = new Resvg(await repoSvg(), resvgOpts).render();
+      const s = sharp(img.pixels, { raw: { width: img.width, height: img.height, channels: 4 } }).removeAlpha();
+      return (f === 'webp' ? s.webp({ quality: QUALITY }) : s.jpeg({ quality: QUALITY })).toBuffer();
+    };
     return {
       versions: { satori: pkgVersion('satori'), '@resvg/resvg-js': pkgVersion('@resvg/resvg-js'), sharp: pkgVersion('sharp'), libwebp: sharp.versions.webp, mozjpeg: sharp.versions.mozjpeg },
       notes: [`png: resvg's own encoder; webp and jpeg: sharp ${pkgVersion('sharp')} from resvg's raw pixels (removeAlpha, quality ${QUALITY})`],
@@ -197,6 +269,9 @@ const PEERS = {
         { case: 'full', format: 'webp', fn: () => webp(true) },
         { case: 'full', format: 'jpeg', fn: () => jpeg(true) },
         { case: 'text_only', format: 'png', fn: () => png(false) },
+        { case: 'repo', format: 'webp', fn: repoViaSharp('webp') },
+        { case: 'repo', format: 'png', fn: repoPng },
+        { case: 'repo', format: 'jpeg', fn: repoViaSharp('jpeg') },
       ],
       streamFn: () => webp(true),
     };
@@ -285,7 +360,7 @@ function markdown(doc) {
 function driver() {
   const peers = arg('peers', ALL_PEERS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of peers) if (!PEERS[p]) { process.stderr.write(`unknown peer ${p} (known: ${ALL_PEERS.join(', ')})\n`); process.exit(2); }
-  for (const f of [FONT, BG]) if (!fs.existsSync(f)) { process.stderr.write(`missing ${f}\n`); process.exit(2); }
+  for (const f of [FONT, FONT_REGULAR, BG, REPO_LAYOUT]) if (!fs.existsSync(f)) { process.stderr.write(`missing ${f}\n`); process.exit(2); }
   if (!(N > 0) || !(WARMUP >= 0)) { process.stderr.write('--n must be > 0 and --warmup >= 0\n'); process.exit(2); }
   const cpus = os.cpus();
   const doc = { date: new Date().toISOString(), node: process.version, cpus: cpus.length, cpu_model: cpus[0] && cpus[0].model,
@@ -296,7 +371,7 @@ function driver() {
   if (doc.peers.some((p) => p.error)) process.exitCode = 1;
 }
 
-module.exports = { card, toSatori, toTakumi, PEERS };
+module.exports = { card, repoCard, repoSamples, repoIcons, toSatori, toTakumi, PEERS };
 if (require.main === module) {
   const peer = arg('child');
   (peer ? child(peer) : Promise.resolve(driver())).catch((e) => { console.error((e && e.stack) || e); process.exit(1); });
