@@ -48,20 +48,16 @@ type placedRule struct {
 // paintRich draws a rich paragraph set into block: each line's pieces in
 // their spans' fonts, sizes and colours (base where a span has none),
 // icons on the baseline, underlines and strike-throughs, and the layer's
-// text shadow under all of it. A right-to-left paragraph places its
-// pieces right to left; each piece is reordered within itself by bidi.
+// text shadow under all of it. Each line is ordered by the bidi algorithm
+// as a whole, across span edges (see visualPieces).
 func paintRich(st *renderState, l *layer, c content, block typeset.Block, base fill, box rect, sh *shadow, at richPlacement) error {
 	warnMissingSpans(st, l, c)
 	rtl := fonts.IsRTL(c.text)
 	p := richPaint{glyphs: make([][]placedLine, len(c.spans))}
 	for i, line := range block.Lines {
-		pieces := block.Pieces(i)
-		if rtl {
-			slices.Reverse(pieces)
-		}
 		x, y := at.lineX(line.Width), at.baseline(i)
-		for _, pc := range pieces {
-			next, err := p.place(c.spans[pc.Run], pc, block.Size, x, y, rtl)
+		for _, vp := range visualPieces(block.Pieces(i), rtl) {
+			next, err := p.place(c.spans[vp.Run], vp.Piece, block.Size, x, y, vp.rtl)
 			if err != nil {
 				return err
 			}
@@ -70,6 +66,44 @@ func paintRich(st *renderState, l *layer, c content, block typeset.Block, base f
 	}
 	p.draw(st, l, c, base, box, sh)
 	return nil
+}
+
+// visualPiece is a piece of one span at one bidi level.
+type visualPiece struct {
+	typeset.Piece
+	rtl bool
+}
+
+// visualPieces puts a line's pieces (in logical order) in the order they
+// are drawn, left to right: the line's text is cut into segments of one
+// bidi level (resolved over the whole line, so an Arabic name split over
+// two spans, or two right-to-left spans in an English byline, run right
+// to left together), each segment is cut again at span edges, and the
+// pieces of a right-to-left segment go right to left. A line without
+// right-to-left text keeps its pieces as they are.
+func visualPieces(pieces []typeset.Piece, paragraphRTL bool) []visualPiece {
+	var line strings.Builder
+	starts := make([]int, len(pieces)+1)
+	for i, pc := range pieces {
+		starts[i] = line.Len()
+		line.WriteString(pc.Text)
+	}
+	starts[len(pieces)] = line.Len()
+	text := line.String()
+	var out []visualPiece
+	for _, seg := range fonts.VisualSegments(text, paragraphRTL) {
+		first := len(out)
+		for i, pc := range pieces {
+			lo, hi := max(seg.Start, starts[i]), min(seg.End, starts[i+1])
+			if lo < hi {
+				out = append(out, visualPiece{typeset.Piece{Text: text[lo:hi], Run: pc.Run}, seg.RTL})
+			}
+		}
+		if seg.RTL {
+			slices.Reverse(out[first:])
+		}
+	}
+	return out
 }
 
 // place sets one piece from x on baseline y and returns where the next

@@ -65,6 +65,15 @@ func reorderLine(types []fribidi.CharType, brackets []fribidi.BracketType, base 
 // neighbour of the previous one.
 func splitVisual(runes []rune, levels []fribidi.Level, visual []int) []run {
 	var runs []run
+	for _, s := range levelRanges(levels, visual) {
+		runs = append(runs, run{text: string(runes[s.Start:s.End]), rtl: s.RTL})
+	}
+	return runs
+}
+
+// levelRanges is splitVisual's cut as rune index ranges [Start, End).
+func levelRanges(levels []fribidi.Level, visual []int) []Segment {
+	var out []Segment
 	start := 0
 	for i := 1; i <= len(visual); i++ {
 		if i < len(visual) && levels[visual[i]] == levels[visual[start]] && adjacent(visual[i-1], visual[i], levels[visual[i]]) {
@@ -74,10 +83,10 @@ func splitVisual(runes []rune, levels []fribidi.Level, visual []int) []run {
 		if lo > hi {
 			lo, hi = hi, lo
 		}
-		runs = append(runs, run{text: string(runes[lo : hi+1]), rtl: levels[visual[start]]%2 == 1})
+		out = append(out, Segment{Start: lo, End: hi + 1, RTL: levels[visual[start]]%2 == 1})
 		start = i
 	}
-	return runs
+	return out
 }
 
 // adjacent reports whether logical index b follows a in the visual order
@@ -133,4 +142,44 @@ func visualText(line string, rtl bool) string {
 		b.WriteString(string(runes))
 	}
 	return b.String()
+}
+
+// Segment is a stretch of one line at one embedding level: bytes
+// [Start, End) of the line, in logical order, and whether it runs right
+// to left.
+type Segment struct {
+	Start, End int
+	RTL        bool
+}
+
+// VisualSegments cuts one line of a paragraph of direction rtl into
+// segments of one level each, in visual order, left to right. Rich text
+// uses it to order the pieces of differently styled spans on a line as
+// one paragraph: a line with no right-to-left character is one segment.
+func VisualSegments(line string, rtl bool) []Segment {
+	if line == "" {
+		return nil
+	}
+	runes := []rune(line)
+	types := bidiTypes(runes)
+	if !rtl && !anyRTL(types) {
+		return []Segment{{Start: 0, End: len(line)}}
+	}
+	offsets := make([]int, len(runes)+1) // byte offset of each rune, and the end
+	i := 0
+	for n := range line {
+		offsets[i] = n
+		i++
+	}
+	offsets[len(runes)] = len(line)
+	base := fribidi.ParType(fribidi.LTR)
+	if rtl {
+		base = fribidi.RTL
+	}
+	levels, visual := reorderLine(types, bracketTypes(runes, types), &base)
+	segs := levelRanges(levels, visual)
+	for i := range segs {
+		segs[i].Start, segs[i].End = offsets[segs[i].Start], offsets[segs[i].End]
+	}
+	return segs
 }

@@ -60,3 +60,43 @@ func reverse(s string) string {
 	slices.Reverse(r)
 	return string(r)
 }
+
+// TestVisualSegmentsMatchVisualText: the segments, in order, cover every
+// byte of the line once and spell the same visual order as the runs the
+// plain text path draws; a line without right-to-left text is one segment.
+func TestVisualSegmentsMatchVisualText(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		rtl  bool
+	}{
+		{"Written by Amara", false},
+		{"Written by أمارا أوكافور at نورثويند · 5 min read", false},
+		{"عنوان عربي مع ogcard 2.0 وأرقام 123", true},
+		{"שלום (world) עולם", true},
+	} {
+		segs := VisualSegments(tc.line, tc.rtl)
+		covered := make([]int, len(tc.line))
+		var visual strings.Builder
+		for _, s := range segs {
+			for i := s.Start; i < s.End; i++ {
+				covered[i]++
+			}
+			runes := []rune(tc.line[s.Start:s.End])
+			if s.RTL {
+				slices.Reverse(runes)
+			}
+			visual.WriteString(string(runes))
+		}
+		for i, n := range covered {
+			if n != 1 {
+				t.Fatalf("%q: byte %d covered %d times by %+v", tc.line, i, n, segs)
+			}
+		}
+		if got, want := visual.String(), visualText(tc.line, tc.rtl); got != want {
+			t.Errorf("%q: segments spell %q, runs %q", tc.line, got, want)
+		}
+	}
+	if segs := VisualSegments("Plain text", false); len(segs) != 1 || segs[0].RTL {
+		t.Errorf("plain text: %+v, want one left-to-right segment", segs)
+	}
+}
