@@ -44,7 +44,6 @@ var errUsage = errors.New("usage")
 // Main runs the command line and returns the process's exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
 	env := &Env{Stdout: stdout, Stderr: stderr, Log: slog.New(slog.NewTextHandler(stderr, nil))}
-	tuneGC()
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
 		return 2

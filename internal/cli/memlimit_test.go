@@ -92,8 +92,9 @@ func TestServeInAMemoryLimitedContainerSurvivesOverload(t *testing.T) {
 	if !strings.Contains(logs.String(), `msg="cache lowered to fit the memory limit" cache=photo`) {
 		t.Errorf("serve did not lower its photo cache to fit 256 MiB; log:\n%s", logs.String())
 	}
-	if !strings.Contains(logs.String(), `from=cgroup go_limit_mb=204`) {
-		t.Errorf("serve did not log a Go memory limit of 0.8 x 256 MiB from the cgroup; log:\n%s", logs.String())
+	ratio := memoryRatio // as automemlimit computes it: bytes, rounded down
+	if want := fmt.Sprintf("from=cgroup go_limit_mb=%d", int64(ratio*(256<<20))>>20); !strings.Contains(logs.String(), want) {
+		t.Errorf("serve did not log a Go memory limit of %v x 256 MiB from the cgroup (%s); log:\n%s", memoryRatio, want, logs.String())
 	}
 	peak, _ := g.Peak()
 	t.Logf("statuses %v; container peak %d MiB of %d", counts, peak>>20, containerLimit>>20)
