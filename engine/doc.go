@@ -19,6 +19,13 @@
 // kept apart from the compiled stackLayer. [Encode] turns the result into WebP, PNG
 // or JPEG within an optional byte budget.
 //
+// Rich text (spans.go, richdraw.go): a text or tag layer's spans become
+// one paragraph of runs, measured by typeset with each run's font, scale
+// and letter spacing; each line is cut into pieces per span and ordered by
+// the bidi algorithm over the whole line, then drawn in the spans' inks,
+// with icon spans (icon.go) rasterized once per pixel size and placed on
+// the baseline like glyphs.
+//
 // Effects follow shapes: a layer's shadows are cast from a shape (its box
 // with its corners, or a picture's alpha), grown by a spread and blurred
 // by the one box blur of blur.go; gradient fills paint a shape's coverage

@@ -4,6 +4,11 @@
 // to a number of lines with an ellipsis, and can shrink the font size to
 // fit (auto-fit) before it resorts to the ellipsis.
 //
+// A paragraph may be made of [Run]s (rich text): byte ranges of the text,
+// each measured by its own Measurer at its own scale and letter spacing,
+// wrapped, clamped and auto-fitted as one; [Block.Pieces] cuts a line back
+// into its runs.
+//
 // It only measures: widths come from a [Measurer] (a shaped font), and the
 // result is a [Block] of lines with their widths in pixels, which package
 // engine turns into glyph outlines. Measuring is done once per distinct
