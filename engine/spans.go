@@ -37,6 +37,40 @@ type span struct {
 // richText is the spans of a layer, in order; nil for a plain layer.
 type richText []*span
 
+// textBody is what a text or tag layer draws: a template, or spans.
+type textBody struct {
+	text  *textTemplate // plain text, or
+	spans richText      // rich text
+}
+
+// textBody compiles a text or tag layer's text or spans; ok is false when
+// a problem was recorded.
+func (c *compiler) textBody(ptr string, spec *LayerSpec, font *fonts.Stack) (b textBody, ok bool) {
+	if len(spec.Spans) > 0 {
+		b.spans = c.spans(ptr, spec, font)
+	} else {
+		b.text = c.template(ptr+"/text", spec.Text)
+	}
+	return b, b.text != nil || b.spans != nil
+}
+
+// content fills in the text, plain or rich, for a render.
+func (b textBody) content(vals map[string]string) content {
+	if b.spans != nil {
+		return b.spans.content(vals)
+	}
+	return content{text: b.text.execute(vals)}
+}
+
+// literalParts is the constant text of the body, per span, with the font
+// each is drawn in (font for plain text), for the compile-time glyph check.
+func (b textBody) literalParts(font *fonts.Stack) ([]string, []*fonts.Stack) {
+	if b.spans != nil {
+		return b.spans.literalParts()
+	}
+	return []string{b.text.literalParts()}, []*fonts.Stack{font}
+}
+
 // spans compiles a layer's spans against its own font, size, colour and
 // letter spacing, which a span inherits where it says nothing.
 func (c *compiler) spans(ptr string, spec *LayerSpec, layerFont *fonts.Stack) richText {

@@ -8,8 +8,7 @@ import (
 // tagLayer is a one-line label on a rounded background that sizes itself
 // to the text, placed from a corner of the canvas.
 type tagLayer struct {
-	text          *textTemplate // plain text, or
-	spans         richText      // rich text
+	textBody
 	font          *fonts.Stack
 	size          float64
 	letterSpacing float64
@@ -47,23 +46,11 @@ func (c *compiler) tagLayer(ptr string, spec *LayerSpec) drawer {
 	if t.font == nil {
 		return nil
 	}
-	if len(spec.Spans) > 0 {
-		t.spans = c.spans(ptr, spec, t.font)
-	} else {
-		t.text = c.template(ptr+"/text", spec.Text)
-	}
-	if t.text == nil && t.spans == nil {
+	var ok bool
+	if t.textBody, ok = c.textBody(ptr, spec, t.font); !ok {
 		return nil
 	}
 	return t
-}
-
-// content fills in the tag's text, plain or rich, for a render.
-func (t *tagLayer) content(vals map[string]string) content {
-	if t.spans != nil {
-		return t.spans.content(vals)
-	}
-	return content{text: t.text.execute(vals)}
 }
 
 func lengthOr(l *Length, whole, def float64) float64 {

@@ -8,9 +8,8 @@ import (
 // textLayer is a block of text in a box: wrapped, clamped with an
 // ellipsis, optionally auto-fitted, aligned, with an optional shadow.
 type textLayer struct {
-	box           rect
-	text          *textTemplate // plain text, or
-	spans         richText      // rich text
+	box rect
+	textBody
 	font          *fonts.Stack
 	size, minSize float64
 	lineHeight    float64
@@ -44,23 +43,11 @@ func (c *compiler) textLayer(ptr string, spec *LayerSpec) drawer {
 	if t.font == nil {
 		return nil
 	}
-	if len(spec.Spans) > 0 {
-		t.spans = c.spans(ptr, spec, t.font)
-	} else {
-		t.text = c.template(ptr+"/text", spec.Text)
-	}
-	if t.text == nil && t.spans == nil {
+	var ok bool
+	if t.textBody, ok = c.textBody(ptr, spec, t.font); !ok {
 		return nil
 	}
 	return t
-}
-
-// content fills in the layer's text, plain or rich, for a render.
-func (t *textLayer) content(vals map[string]string) content {
-	if t.spans != nil {
-		return t.spans.content(vals)
-	}
-	return content{text: t.text.execute(vals)}
 }
 
 func (t *textLayer) draw(st *renderState, l *layer) error {

@@ -32,21 +32,13 @@ func (t *Template) MissingGlyphs() []string {
 // constantText is the literal text of a text or tag layer (of each of
 // its spans) and the fonts each is drawn with.
 func constantText(d drawer) ([]string, []*fonts.Stack) {
-	var text *textTemplate
-	var spans richText
-	var font *fonts.Stack
 	switch d := d.(type) {
 	case *textLayer:
-		text, spans, font = d.text, d.spans, d.font
+		return d.literalParts(d.font)
 	case *tagLayer:
-		text, spans, font = d.text, d.spans, d.font
-	default:
-		return nil, nil
+		return d.literalParts(d.font)
 	}
-	if spans != nil {
-		return spans.literalParts()
-	}
-	return []string{text.literalParts()}, []*fonts.Stack{font}
+	return nil, nil
 }
 
 // literalParts joins the parts of a template that are not placeholders.
