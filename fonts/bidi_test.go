@@ -99,4 +99,10 @@ func TestVisualSegmentsMatchVisualText(t *testing.T) {
 	if segs := VisualSegments("Plain text", false); len(segs) != 1 || segs[0].RTL {
 		t.Errorf("plain text: %+v, want one left-to-right segment", segs)
 	}
+	// Byte offsets, not rune offsets: the Arabic word is 10 bytes.
+	line := "By أمارا now"
+	want := []Segment{{0, 3, false}, {3, 13, true}, {13, len(line), false}}
+	if got := VisualSegments(line, false); !slices.Equal(got, want) {
+		t.Errorf("%q: %+v, want %+v", line, got, want)
+	}
 }

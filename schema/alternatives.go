@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -69,13 +70,13 @@ func resolve(v any, pointer string) any {
 		return v
 	}
 	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		tok = unescape(tok)
 		switch n := v.(type) {
 		case map[string]any:
 			v = n[tok]
 		case []any:
-			var i int
-			if _, err := fmt.Sscan(tok, &i); err != nil || i < 0 || i >= len(n) {
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n) {
 				return nil
 			}
 			v = n[i]

@@ -78,13 +78,18 @@ type richMeasure struct {
 }
 
 func newRichMeasure(text string, runs []Run) *richMeasure {
-	m := &richMeasure{text: text, runs: runs, ends: make([]int, len(runs)), cache: map[[2]int]extent{}, ellipsis: map[int]float64{}}
+	return &richMeasure{text: text, runs: runs, ends: runEnds(runs), cache: map[[2]int]extent{}, ellipsis: map[int]float64{}}
+}
+
+// runEnds is where each run ends, in bytes of the paragraph.
+func runEnds(runs []Run) []int {
+	ends := make([]int, len(runs))
 	end := 0
 	for i, r := range runs {
 		end += r.Len
-		m.ends[i] = end
+		ends[i] = end
 	}
-	return m
+	return ends
 }
 
 // largestScale is the largest Scale of a run with text, which sets the
@@ -186,12 +191,7 @@ func (b Block) Pieces(i int) []Piece {
 	if b.runs == nil {
 		return []Piece{{Text: line.Text}}
 	}
-	m := &richMeasure{text: b.text, runs: b.runs, ends: make([]int, len(b.runs))}
-	end := 0
-	for k, r := range b.runs {
-		end += r.Len
-		m.ends[k] = end
-	}
+	m := &richMeasure{text: b.text, runs: b.runs, ends: runEnds(b.runs)} // for runIndex only
 	text, tail := line.Text, ""
 	if !strings.HasPrefix(b.text[min(line.Start, len(b.text)):], text) {
 		text, tail = strings.TrimSuffix(line.Text, Ellipsis), Ellipsis

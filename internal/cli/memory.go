@@ -14,8 +14,8 @@ import (
 // libraries' buffers (libwebp, libjpeg-turbo, libdeflate; two malloc
 // arenas of about 4 MB), thread stacks and the binary's own pages. Under
 // overload the heap grows to the limit (GOGC is Go's default), and in the
-// 256 MiB container test the process peaked 25 to 30 MiB above it: 0.8 left
-// 32 MiB spare, 0.7 leaves 45 to 50.
+// 256 MiB container test the process peaked 17 to 33 MiB above it: 0.8
+// (limit 204 MiB) peaked at 221-224 MiB, 0.7 (179 MiB) at 203-212.
 const memoryRatio = 0.7
 
 // Shares of the Go memory limit the two in-memory caches may fill at
