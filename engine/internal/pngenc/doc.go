@@ -1,5 +1,6 @@
 // Package pngenc writes PNG cards fast: the image is filtered in one pass
-// (Up, straight from the RGBA rows) and compressed as a single zlib stream
+// (None for a flat card, Up for a photo, straight from the RGBA rows;
+// sampled rows tell which it is) and compressed as a single zlib stream
 // by libdeflate when the system has it (compress/zlib otherwise), at a
 // level chosen by how flat the card is. image/png tries all five filters
 // on every row and compresses through a streaming writer; on the

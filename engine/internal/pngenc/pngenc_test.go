@@ -45,6 +45,10 @@ func TestRoundTrip(t *testing.T) {
 		{"opaque, compress/zlib", photoLike(61, 37, false), false},
 		{"translucent, compress/zlib", photoLike(33, 9, true), false},
 		{"sub-image", photoLike(80, 40, false).SubImage(image.Rect(13, 7, 60, 33)).(*image.RGBA), true},
+		{"flat, opaque", flat(300, false), true},
+		{"flat, translucent", flat(300, true), true},
+		{"flat, compress/zlib", flat(300, true), false},
+		{"flat sub-image", flat(300, false).SubImage(image.Rect(100, 5, 1100, 60)).(*image.RGBA), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.libdeflate && !useLibdeflate() {
@@ -113,6 +117,30 @@ func flat(n int, alpha bool) *image.RGBA {
 	return img
 }
 
+// A flat card is told from a photo by its runs of one colour: the flat
+// one is written unfiltered, the photo with Up.
+func TestFlatIsToldFromAPhoto(t *testing.T) {
+	if !isFlat(flat(300, false)) {
+		t.Error("a card of vertical stripes is not flat")
+	}
+	if isFlat(photoLike(1200, 630, false)) {
+		t.Error("a noisy photo is flat")
+	}
+	if isFlat(image.NewRGBA(image.Rect(0, 0, 0, 0))) {
+		t.Error("an empty image is flat")
+	}
+	for _, tc := range []struct {
+		img  *image.RGBA
+		want byte
+	}{{flat(300, false), ftNone}, {photoLike(120, 63, false), ftUp}} {
+		raw := filtered(tc.img, 3, true, isFlat(tc.img))
+		if got := (*raw)[1+3*tc.img.Bounds().Dx()]; got != tc.want {
+			t.Errorf("second row filtered with %d, want %d", got, tc.want)
+		}
+		rawPool.Put(raw)
+	}
+}
+
 // A card of up to 256 colours becomes a palette image, decoded to exactly
 // the pixels the truecolour path gives; one more colour keeps it
 // truecolour.
@@ -159,7 +187,7 @@ func TestPaletteWhenEveryPixelFits(t *testing.T) {
 // truecolourPNG encodes img without the palette path.
 func truecolourPNG(t *testing.T, img *image.RGBA) []byte {
 	t.Helper()
-	raw, _ := filtered(img, 4, false)
+	raw := filtered(img, 4, false, false)
 	defer rawPool.Put(raw)
 	out, err := finish(header(nil, img.Bounds(), 6), *raw, 1)
 	if err != nil {
@@ -185,7 +213,7 @@ func BenchmarkEncode(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		img  *image.RGBA
-	}{{"photo", photoLike(1200, 630, false)}, {"flat", flat(200, false)}} {
+	}{{"photo", photoLike(1200, 630, false)}, {"flat", flat(200, false)}, {"flat truecolour", flat(300, false)}} {
 		b.Run(bc.name, func(b *testing.B) { benchmarkEncode(b, bc.img) })
 	}
 }
