@@ -1,12 +1,15 @@
 package fonts
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
 
+	gotext "github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/harfbuzz"
 	"github.com/go-text/typesetting/language"
 	"github.com/tdewolff/canvas"
-	"github.com/tdewolff/canvas/text"
 	"github.com/tdewolff/font"
 )
 
@@ -17,13 +20,24 @@ type Font struct {
 	Weight int  // CSS weight, 100 to 900
 	Italic bool // true for italic and oblique faces
 
-	mu   sync.Mutex // guards face: the shaper's glyph cache is not thread-safe
-	face *canvas.FontFace
-	lazy *lazySource // for a system font parsed on first use, else nil
+	mu     sync.Mutex // guards shaper and sfnt's glyph reads
+	sfnt   *font.SFNT // outlines and metrics
+	shaper *shaper
+	lazy   *lazySource // for a system font parsed on first use, else nil
 
 	unitsPerEm float64
 	ascent     float64 // above the baseline, in em
 	descent    float64 // below the baseline, positive, in em
+}
+
+// shaper is HarfBuzz (go-text's port) on the font, with one buffer kept
+// for every run: HarfBuzz caches its shape plans (the compiled GSUB and
+// GPOS lookups for a script and direction) in the buffer, so a buffer per
+// call, as canvas's own shaper makes, compiles a plan for every word.
+type shaper struct {
+	font  *harfbuzz.Font
+	buf   *harfbuzz.Buffer
+	runes []rune
 }
 
 // glyph is a shaped glyph: its outline id and its position, in em.
@@ -33,20 +47,30 @@ type glyph struct {
 	yOff           float64
 }
 
+// newFont parses a font file (TrueType or OpenType, or the first face of
+// a collection) twice over: tdewolff/font for outlines and metrics,
+// go-text for shaping. Both read the same bytes; canvas.LoadFont would
+// write a third copy of the file for its own shaper.
 func newFont(data []byte) (*Font, error) {
-	cf, err := canvas.LoadFont(data, 0, canvas.FontRegular)
+	sfnt, err := font.ParseSFNT(data, 0)
 	if err != nil {
 		return nil, fmt.Errorf("parse font: %w", err)
 	}
-	upem := float64(cf.Head.UnitsPerEm)
+	upem := float64(sfnt.Head.UnitsPerEm)
 	if upem <= 0 {
 		return nil, fmt.Errorf("parse font: unitsPerEm is %v", upem)
 	}
-	asc, desc, _ := cf.VerticalMetrics()
+	sh, err := newShaper(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse font for shaping: %w", err)
+	}
+	asc, desc, _ := sfnt.VerticalMetrics()
 	f := &Font{
-		Family:     familyName(cf.SFNT),
-		Weight:     int(cf.OS2.UsWeightClass),
-		Italic:     cf.OS2.FsSelection&0x01 != 0 || cf.Head.MacStyle[1],
+		Family:     familyName(sfnt),
+		Weight:     int(sfnt.OS2.UsWeightClass),
+		Italic:     sfnt.OS2.FsSelection&0x01 != 0 || sfnt.Head.MacStyle[1],
+		sfnt:       sfnt,
+		shaper:     sh,
 		unitsPerEm: upem,
 		ascent:     float64(asc) / upem,
 		descent:    float64(desc) / upem,
@@ -54,11 +78,21 @@ func newFont(data []byte) (*Font, error) {
 	if f.Weight == 0 {
 		f.Weight = 400
 	}
-	// The face's size only matters for hinting, which we do not use: advances
-	// come back in font units and are scaled by the caller.
-	f.face = cf.Face(upem, canvas.Black)
-	f.face.Direction = text.LeftToRight // canvas panics on Arabic without a direction
 	return f, nil
+}
+
+// newShaper loads the first face of data for HarfBuzz. Its positions come
+// back in font units: no size is set, as no hinting is used.
+func newShaper(data []byte) (*shaper, error) {
+	loaders, err := opentype.NewLoaders(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	ft, err := gotext.NewFont(loaders[0])
+	if err != nil {
+		return nil, err
+	}
+	return &shaper{font: harfbuzz.NewFont(gotext.NewFace(ft)), buf: harfbuzz.NewBuffer()}, nil
 }
 
 // familyName prefers the typographic family (name ID 16) over the legacy
@@ -86,7 +120,7 @@ func (f *Font) HasGlyph(r rune) bool {
 	if f.lazy != nil && (!f.lazy.covers(r) || !f.ensure()) {
 		return false
 	}
-	return f.face.Font.GlyphIndex(r) != 0
+	return f.sfnt.GlyphIndex(r) != 0
 }
 
 // String names the face, as in "Noto Sans 700 italic".
@@ -126,7 +160,7 @@ func (f *Font) appendPath(p *canvas.Path, r run, x, size, letterSpacing float64)
 		if i > 0 {
 			x += letterSpacing
 		}
-		_ = f.face.Font.GlyphPath(p, g.id, 0, x+g.xOff*size, g.yOff*size, scale, font.NoHinting)
+		_ = f.sfnt.GlyphPath(p, g.id, 0, x+g.xOff*size, g.yOff*size, scale, font.NoHinting)
 		x += g.xAdvance * size
 	}
 	return x, nil
@@ -150,27 +184,44 @@ func (f *Font) shapeRun(s string, rtl bool, script language.Script) (glyphs []gl
 	defer func() {
 		if r := recover(); r != nil {
 			glyphs, err = nil, fmt.Errorf("shape %q with %s: %v", truncate(s, 40), f, r)
+			f.shaper.buf = harfbuzz.NewBuffer() // the next run starts from a clean buffer
 		}
 	}()
-	face := *f.face // per-call direction and script; the shaper is shared
-	face.Direction = text.LeftToRight
+	return f.shaper.shape(s, rtl, script, f.unitsPerEm), nil
+}
+
+// shape runs HarfBuzz on s as canvas's shaper did (monotone character
+// clusters; the script, when not given, and the language guessed from the
+// text and the locale) and converts the positions to em.
+func (sh *shaper) shape(s string, rtl bool, script language.Script, upem float64) []glyph {
+	sh.runes = sh.runes[:0]
+	for _, r := range s {
+		sh.runes = append(sh.runes, r)
+	}
+	buf := sh.buf
+	buf.Clear()
+	buf.AddRunes(sh.runes, 0, -1)
+	buf.ClusterLevel = harfbuzz.MonotoneCharacters
+	buf.Props.Direction = harfbuzz.LeftToRight
 	if rtl {
-		face.Direction = text.RightToLeft
+		buf.Props.Direction = harfbuzz.RightToLeft
 	}
 	if script != language.Common {
-		face.Script = text.Script(script)
+		buf.Props.Script = script
 	}
-	raw := face.Glyphs(s)
-	glyphs = make([]glyph, len(raw))
-	for i, g := range raw {
+	buf.GuessSegmentProperties()
+	buf.Shape(sh.font, nil)
+	glyphs := make([]glyph, len(buf.Info))
+	for i, info := range buf.Info {
+		pos := buf.Pos[i]
 		glyphs[i] = glyph{
-			id:       g.ID,
-			xAdvance: float64(g.XAdvance) / f.unitsPerEm,
-			xOff:     float64(g.XOffset) / f.unitsPerEm,
-			yOff:     float64(g.YOffset) / f.unitsPerEm,
+			id:       uint16(info.Glyph),
+			xAdvance: float64(pos.XAdvance) / upem,
+			xOff:     float64(pos.XOffset) / upem,
+			yOff:     float64(pos.YOffset) / upem,
 		}
 	}
-	return glyphs, nil
+	return glyphs
 }
 
 func truncate(s string, n int) string {

@@ -133,7 +133,7 @@ func (f *Font) ensure() bool {
 			f.lazy.err = err
 			return
 		}
-		f.face, f.unitsPerEm = loaded.face, loaded.unitsPerEm
+		f.sfnt, f.shaper, f.unitsPerEm = loaded.sfnt, loaded.shaper, loaded.unitsPerEm
 		f.ascent, f.descent = loaded.ascent, loaded.descent
 	})
 	return f.lazy.err == nil
