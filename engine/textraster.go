@@ -44,15 +44,97 @@ func coverage(lines []placedLine, area image.Rectangle) *image.Alpha {
 	w, h := area.Dx(), area.Dy()
 	ras := vector.NewRasterizer(w, h)
 	for _, l := range lines {
-		// Into the mask's own coordinates, y up from its bottom edge,
-		// which is what ToVectorRasterizer expects.
-		x := l.x - float64(area.Min.X)
-		y := float64(h) - (l.y - float64(area.Min.Y))
-		l.Path.Copy().Transform(canvas.Identity.Translate(x, y)).ToVectorRasterizer(ras, canvas.DPMM(1))
+		rasterizeOutline(ras, l.Path, l.x-float64(area.Min.X), l.y-float64(area.Min.Y))
 	}
 	mask := image.NewAlpha(image.Rect(0, 0, w, h))
 	ras.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
 	return mask
+}
+
+// rasterizeOutline adds a glyph outline (y up, its origin at x, y in the
+// rasterizer's y-down pixels) to ras. Quadratic Béziers, all a TrueType
+// outline has, are flattened straight into the rasterizer the way canvas
+// flattens them (same method, same tenth-of-a-pixel tolerance, so the same
+// pixels): canvas's ToVectorRasterizer builds a new path for every curve
+// and wants its path moved by a copy, which together took more time than
+// the rasterizing. A path with cubic Béziers (CFF fonts) or arcs is left
+// to canvas.
+func rasterizeOutline(ras *vector.Rasterizer, p *canvas.Path, x, y float64) {
+	d := p.Data()
+	if !onlyQuadratic(d) {
+		h := float64(ras.Size().Y)
+		p.Copy().Transform(canvas.Identity.Translate(x, h-y)).ToVectorRasterizer(ras, canvas.DPMM(1))
+		return
+	}
+	pt := func(i int) canvas.Point { return canvas.Point{X: x + d[i], Y: y - d[i+1]} }
+	var pen canvas.Point
+	closed := true
+	for i := 0; i < len(d); i += cmdLen(d[i]) {
+		switch d[i] {
+		case canvas.MoveToCmd:
+			pen = pt(i + 1)
+			ras.MoveTo(float32(pen.X), float32(pen.Y))
+			closed = false
+		case canvas.LineToCmd:
+			pen = pt(i + 1)
+			ras.LineTo(float32(pen.X), float32(pen.Y))
+		case canvas.QuadToCmd:
+			end := pt(i + 3)
+			flattenQuadratic(ras, pen, pt(i+1), end, canvas.PixelTolerance)
+			pen = end
+		case canvas.CloseCmd:
+			ras.ClosePath()
+			pen, closed = pt(i+1), true
+		}
+	}
+	if !closed {
+		ras.ClosePath()
+	}
+}
+
+// onlyQuadratic says whether path data holds no cubic Bézier and no arc.
+func onlyQuadratic(d []float64) bool {
+	for i := 0; i < len(d); i += cmdLen(d[i]) {
+		if d[i] == canvas.CubeToCmd || d[i] == canvas.ArcToCmd {
+			return false
+		}
+	}
+	return true
+}
+
+// cmdLen is the length of one command in canvas's path data: the command,
+// its coordinates, and the command again.
+func cmdLen(cmd float64) int {
+	switch cmd {
+	case canvas.QuadToCmd:
+		return 6
+	case canvas.CubeToCmd, canvas.ArcToCmd:
+		return 8
+	default: // move, line, close
+		return 4
+	}
+}
+
+// flattenQuadratic draws the quadratic Bézier p0-p1-p2 into ras as lines
+// deviating at most tolerance from it: canvas's flattenQuadraticBezier
+// (Hain et al., "Fast, precise flattening of cubic Bézier path and offset
+// curves", 2005), with each line sent to ras instead of to a new path.
+func flattenQuadratic(ras *vector.Rasterizer, p0, p1, p2 canvas.Point, tolerance float64) {
+	for {
+		if p0.Equals(p1) {
+			break // a straight line to p2
+		}
+		dir := p1.Sub(p0)
+		t := 2 * math.Sqrt(tolerance*math.Abs(math.Hypot(dir.X, dir.Y)/dir.PerpDot(p2.Sub(p0))))
+		if t >= 1 {
+			break
+		}
+		// Split at t (de Casteljau) and keep the rest of the curve.
+		q1, r1 := p0.Interpolate(p1, t), p1.Interpolate(p2, t)
+		p0, p1 = q1.Interpolate(r1, t), r1
+		ras.LineTo(float32(p0.X), float32(p0.Y))
+	}
+	ras.LineTo(float32(p2.X), float32(p2.Y))
 }
 
 // pathBounds is the pixel box around all the placed outlines.
