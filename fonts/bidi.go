@@ -18,8 +18,8 @@ import (
 // IsRTL reports whether text's paragraph direction is right to left: its
 // first strong character outside isolates is (UAX #9 rules P2 and P3).
 func IsRTL(text string) bool {
-	if text == "" {
-		return false
+	if isASCII(text) {
+		return false // its first strong character, if any, is a Latin letter
 	}
 	runes := []rune(text)
 	dir := fribidi.ParType(fribidi.ON) // ask for the direction to be resolved
@@ -32,6 +32,9 @@ func IsRTL(text string) bool {
 // visual order, left to right. A run's text stays in logical order (the
 // shaper reverses right-to-left runs itself).
 func bidiRuns(line string, rtl bool) []run {
+	if !rtl && isASCII(line) {
+		return []run{{text: line}} // no right-to-left character: nothing to reorder
+	}
 	runes := []rune(line)
 	types := bidiTypes(runes)
 	if !rtl && !anyRTL(types) {
@@ -99,6 +102,17 @@ func adjacent(a, b int, level fribidi.Level) bool {
 	return b == a+1
 }
 
+// isASCII reports whether s is all ASCII, which has no right-to-left
+// character: the common case, answered without the bidi tables.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func bidiTypes(runes []rune) []fribidi.CharType {
 	types := make([]fribidi.CharType, len(runes))
 	for i, r := range runes {
@@ -159,6 +173,9 @@ type Segment struct {
 func VisualSegments(line string, rtl bool) []Segment {
 	if line == "" {
 		return nil
+	}
+	if !rtl && isASCII(line) {
+		return []Segment{{Start: 0, End: len(line)}}
 	}
 	runes := []rune(line)
 	types := bidiTypes(runes)

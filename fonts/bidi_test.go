@@ -40,6 +40,7 @@ func TestIsRTL(t *testing.T) {
 		"123 שלום":        true, // digits are weak: the first strong character decides
 		"«Apple» ثم عربي": false,
 		"":                false,
+		"2026 - 1,204 $!": false, // ASCII with no letter: no strong character
 	} {
 		if got := IsRTL(text); got != want {
 			t.Errorf("IsRTL(%q) = %v, want %v", text, got, want)
