@@ -44,29 +44,33 @@ func coverage(lines []placedLine, area image.Rectangle) *image.Alpha {
 	w, h := area.Dx(), area.Dy()
 	ras := vector.NewRasterizer(w, h)
 	for _, l := range lines {
-		rasterizeOutline(ras, l.Path, l.x-float64(area.Min.X), l.y-float64(area.Min.Y))
+		x, y := l.x-float64(area.Min.X), l.y-float64(area.Min.Y)
+		for _, g := range l.Glyphs {
+			rasterizeOutline(ras, g.Path, x+g.X, y-g.Y, g.Scale)
+		}
 	}
 	mask := image.NewAlpha(image.Rect(0, 0, w, h))
 	ras.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
 	return mask
 }
 
-// rasterizeOutline adds a glyph outline (y up, its origin at x, y in the
-// rasterizer's y-down pixels) to ras. Quadratic Béziers, all a TrueType
+// rasterizeOutline adds a glyph outline (y up, in font units) to ras,
+// scaled by scale, with its origin at x, y in the rasterizer's y-down
+// pixels. Quadratic Béziers, all a TrueType
 // outline has, are flattened straight into the rasterizer the way canvas
 // flattens them (same method, same tenth-of-a-pixel tolerance, so the same
 // pixels): canvas's ToVectorRasterizer builds a new path for every curve
 // and wants its path moved by a copy, which together took more time than
 // the rasterizing. A path with cubic Béziers (CFF fonts) or arcs is left
 // to canvas.
-func rasterizeOutline(ras *vector.Rasterizer, p *canvas.Path, x, y float64) {
+func rasterizeOutline(ras *vector.Rasterizer, p *canvas.Path, x, y, scale float64) {
 	d := p.Data()
 	if !onlyQuadratic(d) {
 		h := float64(ras.Size().Y)
-		p.Copy().Transform(canvas.Identity.Translate(x, h-y)).ToVectorRasterizer(ras, canvas.DPMM(1))
+		p.Copy().Scale(scale, scale).Translate(x, h-y).ToVectorRasterizer(ras, canvas.DPMM(1))
 		return
 	}
-	pt := func(i int) canvas.Point { return canvas.Point{X: x + d[i], Y: y - d[i+1]} }
+	pt := func(i int) canvas.Point { return canvas.Point{X: x + scale*d[i], Y: y - scale*d[i+1]} }
 	var pen canvas.Point
 	closed := true
 	for i := 0; i < len(d); i += cmdLen(d[i]) {
@@ -141,10 +145,10 @@ func flattenQuadratic(ras *vector.Rasterizer, p0, p1, p2 canvas.Point, tolerance
 func pathBounds(lines []placedLine) image.Rectangle {
 	var r image.Rectangle
 	for _, l := range lines {
-		if l.Path.Empty() {
+		b, ok := l.Bounds()
+		if !ok {
 			continue
 		}
-		b := l.Path.FastBounds()
 		r = r.Union(image.Rect(
 			int(math.Floor(l.x+b.X0)), int(math.Floor(l.y-b.Y1)),
 			int(math.Ceil(l.x+b.X1)), int(math.Ceil(l.y-b.Y0)),

@@ -18,20 +18,25 @@
 // other scripts and symbols, then colour emoji, chosen per grapheme
 // cluster, with runs ordered by the Unicode bidirectional algorithm (the Go
 // port of GNU FriBidi, conformant to BidiCharacterTest.txt and
-// BidiTest.txt) and shaped one by one.
+// BidiTest.txt) and shaped one by one, by go-text's HarfBuzz with one
+// buffer per font, so shape plans are compiled once. A [Line] holds each
+// glyph's outline in font units (parsed once per font and kept, up to a
+// thousand glyphs) with its position and scale; the engine rasterizes them
+// where they stand, so no path is built or copied for a line.
 //
 // A weight a family lacks falls back as CSS font matching says (see
 // [Registry.Lookup]): 300 to the nearest lighter face, else heavier; 600 and
 // up to the nearest heavier, else lighter.
 //
-// Only static fonts are supported: tdewolff/canvas renders just the default
-// instance of a variable font, so ship one file per weight.
+// Only static fonts are supported: outlines come from tdewolff/font, which
+// reads just the default instance of a variable font, so ship one file per
+// weight.
 //
 // Concurrency: a [Registry] is read-only once built and safe for concurrent
-// lookups. A [Font] guards its shaper and glyph outlines with a mutex,
-// because the go-text shaper behind tdewolff/canvas keeps a glyph cache that
-// is not safe for concurrent use; every method of Font may be called from
-// many goroutines.
+// lookups. A [Font] guards its shaper, its buffer and its outline cache with
+// a mutex (HarfBuzz buffers and caches are not safe for concurrent use);
+// every method of Font may be called from many goroutines, and the
+// outlines a Line shares are never written once cached.
 //
 // Errors: loading reports a font file that cannot be parsed; shaping never
 // panics into the caller (a panic inside the shaper is returned as an error).

@@ -20,10 +20,12 @@ type Font struct {
 	Weight int  // CSS weight, 100 to 900
 	Italic bool // true for italic and oblique faces
 
-	mu     sync.Mutex // guards shaper and sfnt's glyph reads
+	mu     sync.Mutex // guards shaper, outlines and sfnt's glyph reads
 	sfnt   *font.SFNT // outlines and metrics
 	shaper *shaper
 	lazy   *lazySource // for a system font parsed on first use, else nil
+
+	outlines map[uint16]*canvas.Path // glyph outlines in font units, guarded by mu
 
 	unitsPerEm float64
 	ascent     float64 // above the baseline, in em
@@ -146,9 +148,9 @@ func (f *Font) Advance(s string) (float64, error) {
 	return w, nil
 }
 
-// appendPath shapes one run and appends its glyph outlines to p, starting
-// at pen position x; it returns the pen position after the run.
-func (f *Font) appendPath(p *canvas.Path, r run, x, size, letterSpacing float64) (float64, error) {
+// appendGlyphs shapes one run and places its glyph outlines on line,
+// starting at pen position x; it returns the pen position after the run.
+func (f *Font) appendGlyphs(line *Line, r run, x, size, letterSpacing float64) (float64, error) {
 	glyphs, err := f.shapeRun(r.text, r.rtl, r.script)
 	if err != nil {
 		return x, err
@@ -160,10 +162,33 @@ func (f *Font) appendPath(p *canvas.Path, r run, x, size, letterSpacing float64)
 		if i > 0 {
 			x += letterSpacing
 		}
-		_ = f.sfnt.GlyphPath(p, g.id, 0, x+g.xOff*size, g.yOff*size, scale, font.NoHinting)
+		if o := f.outline(g.id); !o.Empty() { // a space has no outline
+			line.Glyphs = append(line.Glyphs, Outline{Path: o, X: x + g.xOff*size, Y: g.yOff * size, Scale: scale})
+		}
 		x += g.xAdvance * size
 	}
 	return x, nil
+}
+
+// maxOutlines bounds a font's outline cache: Latin text uses about a
+// hundred glyphs of a face, and a CJK face tens of thousands, so the cache
+// starts over rather than keeping them all.
+const maxOutlines = 1024
+
+// outline is glyph id's outline in font units, parsed from the glyf (or
+// CFF) table once and kept: the same letters come back in every card.
+// The caller holds f.mu.
+func (f *Font) outline(id uint16) *canvas.Path {
+	if o, ok := f.outlines[id]; ok {
+		return o
+	}
+	if f.outlines == nil || len(f.outlines) >= maxOutlines {
+		f.outlines = make(map[uint16]*canvas.Path)
+	}
+	o := &canvas.Path{}
+	_ = f.sfnt.GlyphPath(o, id, 0, 0, 0, 1, font.NoHinting) // a glyph that fails to parse draws nothing
+	f.outlines[id] = o
+	return o
 }
 
 // shape shapes s left to right, as Latin-like text.

@@ -172,16 +172,44 @@ type Bitmap struct {
 // Line is a line of text ready to draw: the outline of every glyph, the
 // colour emoji bitmaps, and its advance width in pixels.
 type Line struct {
-	Path    *canvas.Path // y up, baseline at y = 0, starting at x = 0
+	Glyphs  []Outline
 	Bitmaps []Bitmap
 	Width   float64
+}
+
+// Outline is one glyph placed on a line: its outline, in font units (y up,
+// shared between lines and read only), drawn scaled by Scale with its
+// origin at X, Y, relative to the line's start on the baseline (y up).
+type Outline struct {
+	Path        *canvas.Path
+	X, Y, Scale float64
+}
+
+// Bounds is the box around the line's glyph outlines, relative to its
+// start on the baseline (y up), and false for a line with none.
+func (l *Line) Bounds() (canvas.Rect, bool) {
+	var r canvas.Rect
+	found := false
+	for _, g := range l.Glyphs {
+		if g.Path.Empty() {
+			continue
+		}
+		b := g.Path.FastBounds()
+		b = canvas.Rect{X0: g.X + g.Scale*b.X0, Y0: g.Y + g.Scale*b.Y0, X1: g.X + g.Scale*b.X1, Y1: g.Y + g.Scale*b.Y1}
+		if !found {
+			r, found = b, true
+			continue
+		}
+		r = canvas.Rect{X0: min(r.X0, b.X0), Y0: min(r.Y0, b.Y0), X1: max(r.X1, b.X1), Y1: max(r.Y1, b.Y1)}
+	}
+	return r, found
 }
 
 // Line sets text at size pixels, in its visual order for a paragraph of
 // direction rtl, with letterSpacing pixels between glyphs (not inside
 // joined scripts such as Arabic, where spacing would break the joins).
 func (s *Stack) Line(text string, size, letterSpacing float64, rtl bool) (*Line, error) {
-	line := &Line{Path: &canvas.Path{}}
+	line := &Line{}
 	x := 0.0
 	for i, r := range s.visualRuns(text, rtl) {
 		if i > 0 {
@@ -195,7 +223,7 @@ func (s *Stack) Line(text string, size, letterSpacing float64, rtl bool) (*Line,
 			if r.script == language.Arabic || r.script == language.Syriac || r.script == language.Mongolian {
 				ls = 0
 			}
-			x, err = r.font.appendPath(line.Path, r, x, size, ls)
+			x, err = r.font.appendGlyphs(line, r, x, size, ls)
 		}
 		if err != nil {
 			return nil, err
