@@ -204,13 +204,19 @@ func drawPicture(dst *image.RGBA, box rect, img image.Image, fit picFit, opacity
 
 // scaledPicture is the shown part of img scaled to dr's size, blurred if
 // asked: the blur runs on the scaled picture, so its cost follows the
-// box, not the photo.
+// box, not the photo. A picture already decoded at its box's size (a
+// rounded avatar) and shown from a whole pixel is copied, not resampled a
+// second time: the same pixels, as resampling at scale 1 from a whole
+// pixel gives back the source.
 func scaledPicture(dr image.Rectangle, img image.Image, fit picFit, sx0, sy0, sx1, sy1 float64) *image.RGBA {
 	if fit.blur > 0 {
 		return blurredPicture(dr.Dx(), dr.Dy(), img, fit.blur, sx0, sy0, sx1, sy1)
 	}
 	scratch := image.NewRGBA(image.Rect(0, 0, dr.Dx(), dr.Dy()))
-	resample.ScaleF(scratch, scratch.Bounds(), img, sx0, sy0, sx1, sy1)
+	whole := sx0 == math.Trunc(sx0) && sy0 == math.Trunc(sy0) // else resampling shifts it by the fraction, as it always has
+	if !whole || !copyUnscaled(scratch, scratch.Bounds(), img, sx0, sy0, sx1, sy1) {
+		resample.ScaleF(scratch, scratch.Bounds(), img, sx0, sy0, sx1, sy1)
+	}
 	return scratch
 }
 
