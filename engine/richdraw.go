@@ -164,7 +164,9 @@ func (p *richPaint) draw(st *renderState, l *layer, c content, base fill, box re
 		}
 		pad := int(math.Ceil(sh.blurRadius * 2))
 		if area := pathBounds(all).Inset(-pad - 1); !area.Empty() {
-			sh.draw(st, coverage(all, area), area, l.opacity)
+			mask := coverage(all, area)
+			sh.draw(st, mask, area, l.opacity)
+			releaseMask(mask)
 		}
 	}
 	inks := make([]*ink, len(c.spans))
@@ -181,7 +183,9 @@ func (p *richPaint) draw(st *renderState, l *layer, c content, base fill, box re
 	}
 	for run, g := range p.glyphs {
 		if area := pathBounds(g).Inset(-1); !area.Empty() {
-			inkOf(run).paint(st.dst, coverage(g, area), area)
+			mask := coverage(g, area)
+			inkOf(run).paint(st.dst, mask, area)
+			releaseMask(mask)
 		}
 		drawBitmaps(st, g, l.opacity)
 	}

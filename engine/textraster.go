@@ -3,6 +3,7 @@ package engine
 import (
 	"image"
 	"math"
+	"sync"
 
 	"github.com/tdewolff/canvas"
 	"golang.org/x/image/vector"
@@ -24,6 +25,7 @@ func drawGlyphs(st *renderState, lines []placedLine, k ink, sh *shadow, opacity 
 			sh.draw(st, mask, area, opacity)
 		}
 		k.paint(st.dst, mask, area)
+		releaseMask(mask)
 	}
 	drawBitmaps(st, lines, opacity)
 }
@@ -39,19 +41,57 @@ func drawBitmaps(st *renderState, lines []placedLine, opacity float64) {
 	}
 }
 
-// coverage rasterizes the outlines into an alpha mask covering area.
+// coverage rasterizes the outlines into an alpha mask covering area. The
+// mask comes from a pool: give it back with releaseMask once painted.
 func coverage(lines []placedLine, area image.Rectangle) *image.Alpha {
 	w, h := area.Dx(), area.Dy()
-	ras := vector.NewRasterizer(w, h)
+	ras := rasterizers.Get().(*vector.Rasterizer)
+	ras.Reset(w, h)
 	for _, l := range lines {
 		x, y := l.x-float64(area.Min.X), l.y-float64(area.Min.Y)
 		for _, g := range l.Glyphs {
 			rasterizeOutline(ras, g.Path, x+g.X, y-g.Y, g.Scale)
 		}
 	}
-	mask := image.NewAlpha(image.Rect(0, 0, w, h))
+	mask := newMask(w, h)
 	ras.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
+	if w*h <= maxPooledSamples {
+		rasterizers.Put(ras)
+	}
 	return mask
+}
+
+// The rasterizer's accumulation buffer (four bytes a pixel of the text's
+// box, cleared by Reset) and the coverage mask are pooled: a headline's
+// are about a megabyte, which made them a fifth of every byte a text-only
+// card allocated. A buffer for more than maxPooledSamples pixels (a text
+// box larger than a 2400x1260 card) is left to the collector.
+const maxPooledSamples = 2400 * 1260
+
+var (
+	rasterizers = sync.Pool{New: func() any { return &vector.Rasterizer{} }}
+	masks       sync.Pool // *image.Alpha
+)
+
+// newMask is a cleared w x h alpha mask, from the pool when one is large
+// enough.
+func newMask(w, h int) *image.Alpha {
+	n := w * h
+	if m, ok := masks.Get().(*image.Alpha); ok && cap(m.Pix) >= n {
+		m.Pix = m.Pix[:n]
+		clear(m.Pix)
+		m.Stride, m.Rect = w, image.Rect(0, 0, w, h)
+		return m
+	}
+	return image.NewAlpha(image.Rect(0, 0, w, h))
+}
+
+// releaseMask gives a mask from coverage back to the pool; the caller no
+// longer uses it.
+func releaseMask(m *image.Alpha) {
+	if m != nil && cap(m.Pix) <= maxPooledSamples {
+		masks.Put(m)
+	}
 }
 
 // rasterizeOutline adds a glyph outline (y up, in font units) to ras,
