@@ -148,3 +148,43 @@ func TestWeightScoreFollowsCSS(t *testing.T) {
 		}
 	}
 }
+
+// A line's glyphs point at the font's cached outlines (one per glyph, so
+// both e's of "beet" share one), placed and scaled for the size; the
+// line's bounds cover them; the cache starts over past maxOutlines.
+func TestLineGlyphsShareCachedOutlines(t *testing.T) {
+	r, _ := Default()
+	stack, _ := r.Stack("Noto Sans", 400, false)
+	line, err := stack.Line("beet", 100, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(line.Glyphs) != 4 {
+		t.Fatalf("%d glyphs, want 4", len(line.Glyphs))
+	}
+	if line.Glyphs[1].Path != line.Glyphs[2].Path || line.Glyphs[0].Path == line.Glyphs[1].Path {
+		t.Error("the two e's do not share one outline, or b and e do")
+	}
+	for i := 1; i < 4; i++ {
+		if line.Glyphs[i].X <= line.Glyphs[i-1].X {
+			t.Errorf("glyph %d at x %v, not right of glyph %d at %v", i, line.Glyphs[i].X, i-1, line.Glyphs[i-1].X)
+		}
+	}
+	b, ok := line.Bounds()
+	if !ok || b.X0 < 0 || b.X1 > line.Width+1 || b.Y1 < 60 || b.Y1 > 100 || b.Y0 < -5 {
+		t.Errorf("bounds %+v (found %v) of a 100 px line %v wide: want the ink of b (about 75 px above the baseline)", b, ok, line.Width)
+	}
+	if _, ok := (&Line{}).Bounds(); ok {
+		t.Error("a line with no glyphs has bounds")
+	}
+
+	f, _ := r.Lookup("Noto Sans", 400, false)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id := range uint16(maxOutlines + 10) {
+		f.outline(id)
+	}
+	if n := len(f.outlines); n == 0 || n > maxOutlines {
+		t.Errorf("%d outlines cached, want at most %d", n, maxOutlines)
+	}
+}
