@@ -164,10 +164,7 @@ func cmdLen(cmd float64) int {
 // (Hain et al., "Fast, precise flattening of cubic Bézier path and offset
 // curves", 2005), with each line sent to ras instead of to a new path.
 func flattenQuadratic(ras *vector.Rasterizer, p0, p1, p2 canvas.Point, tolerance float64) {
-	for {
-		if p0.Equals(p1) {
-			break // a straight line to p2
-		}
+	for !p0.Equals(p1) { // else a straight line to p2
 		dir := p1.Sub(p0)
 		t := 2 * math.Sqrt(tolerance*math.Abs(math.Hypot(dir.X, dir.Y)/dir.PerpDot(p2.Sub(p0))))
 		if t >= 1 {
