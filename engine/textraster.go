@@ -96,13 +96,12 @@ func releaseMask(m *image.Alpha) {
 
 // rasterizeOutline adds a glyph outline (y up, in font units) to ras,
 // scaled by scale, with its origin at x, y in the rasterizer's y-down
-// pixels. Quadratic Béziers, all a TrueType
-// outline has, are flattened straight into the rasterizer the way canvas
-// flattens them (same method, same tenth-of-a-pixel tolerance, so the same
-// pixels): canvas's ToVectorRasterizer builds a new path for every curve
-// and wants its path moved by a copy, which together took more time than
-// the rasterizing. A path with cubic Béziers (CFF fonts) or arcs is left
-// to canvas.
+// pixels. Quadratic Béziers, all a TrueType outline has, are flattened
+// straight into the rasterizer the way canvas flattens them (same method,
+// same tenth-of-a-pixel tolerance, so the same pixels): canvas's
+// ToVectorRasterizer builds a new path for every curve and wants its path
+// moved by a copy, which together took more time than the rasterizing. A
+// path with cubic Béziers (CFF fonts) or arcs is left to canvas.
 func rasterizeOutline(ras *vector.Rasterizer, p *canvas.Path, x, y, scale float64) {
 	d := p.Data()
 	if !onlyQuadratic(d) {

@@ -90,6 +90,9 @@ func newShaper(data []byte) (*shaper, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(loaders) == 0 {
+		return nil, fmt.Errorf("no font in the file")
+	}
 	ft, err := gotext.NewFont(loaders[0])
 	if err != nil {
 		return nil, err

@@ -178,6 +178,9 @@ func rawBuffer(n int) *[]byte {
 // alike, and Up still removes the slow vertical change). A row equal to
 // the one above is all zeros under Up.
 func filtered(img *image.RGBA, bpp int, opaque, flat bool) *[]byte {
+	if flat {
+		return unfiltered(img, bpp, opaque)
+	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	rowLen := 1 + w*bpp
@@ -190,9 +193,6 @@ func filtered(img *image.RGBA, bpp int, opaque, flat bool) *[]byte {
 		row := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
 		out := raw[y*rowLen : (y+1)*rowLen]
 		switch {
-		case flat:
-			out[0] = ftNone
-			pack(out[1:], row, opaque)
 		case y == 0:
 			pack(cur, row, opaque)
 			out[0] = ftSub
@@ -210,6 +210,22 @@ func filtered(img *image.RGBA, bpp int, opaque, flat bool) *[]byte {
 			up(out[1:], cur, prev)
 		}
 		prevRow = row
+	}
+	return p
+}
+
+// unfiltered returns the image's rows, each the None filter byte and the
+// pixels as PNG stores them.
+func unfiltered(img *image.RGBA, bpp int, opaque bool) *[]byte {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	rowLen := 1 + w*bpp
+	p := rawBuffer(rowLen * h)
+	raw := *p
+	for y := range h {
+		out := raw[y*rowLen : (y+1)*rowLen]
+		out[0] = ftNone
+		pack(out[1:], img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):][:4*w], opaque)
 	}
 	return p
 }
