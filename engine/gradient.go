@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"math"
@@ -153,18 +154,34 @@ func lutIndex(t float64) int {
 	return min(max(int(t*(lutSize-1)), 0), lutSize-1)
 }
 
-// blendRow composites one colour over a row of pixels.
+// blendRow composites one colour over a row of pixels. Under a vertical
+// gradient a row is one colour, so the per-channel products come from a
+// 256-entry table made once per row, and a pixel equal to its left
+// neighbour (a flat background: most of a card) reuses its result. Both
+// give exactly what blendOver gives.
 func blendRow(row []uint8, c color.RGBA) {
 	if c.A == 0 {
 		return
 	}
+	var scaled [256]uint8
 	inv := 255 - uint32(c.A)
+	for v := range scaled {
+		scaled[v] = uint8((uint32(v)*inv + 127) / 255)
+	}
+	var lastIn, lastOut uint32
+	haveLast := false
 	for i := 0; i+3 < len(row); i += 4 {
-		px := row[i : i+4 : i+4]
-		px[0] = uint8(uint32(c.R) + (uint32(px[0])*inv+127)/255)
-		px[1] = uint8(uint32(c.G) + (uint32(px[1])*inv+127)/255)
-		px[2] = uint8(uint32(c.B) + (uint32(px[2])*inv+127)/255)
-		px[3] = uint8(uint32(c.A) + (uint32(px[3])*inv+127)/255)
+		px := (*[4]uint8)(row[i : i+4])
+		in := binary.LittleEndian.Uint32(px[:])
+		if haveLast && in == lastIn {
+			binary.LittleEndian.PutUint32(px[:], lastOut)
+			continue
+		}
+		px[0] = c.R + scaled[px[0]]
+		px[1] = c.G + scaled[px[1]]
+		px[2] = c.B + scaled[px[2]]
+		px[3] = c.A + scaled[px[3]]
+		lastIn, lastOut, haveLast = in, binary.LittleEndian.Uint32(px[:]), true
 	}
 }
 

@@ -18,11 +18,14 @@ type palette struct {
 // countColours returns the card's palette when every pixel is one of at
 // most 256 colours, else nil. It stops at the 257th colour, which on a
 // photo is within its first row; runs of one colour (most of a flat card)
-// cost a comparison a pixel.
-func countColours(img *image.RGBA) *palette {
+// cost a comparison a pixel. It also says how many whole rows it read and
+// whether every pixel in them was opaque (each run's colour is checked once,
+// so this is free), sparing Encode a second pass over those rows.
+func countColours(img *image.RGBA) (p *palette, rowsRead int, opaque bool) {
 	b := img.Bounds()
-	p := &palette{index: make(map[uint32]uint8, maxPaletteColours)}
+	p = &palette{index: make(map[uint32]uint8, maxPaletteColours)}
 	last, haveLast := uint32(0), false
+	opaque = true
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := img.Pix[img.PixOffset(b.Min.X, y):][:4*b.Dx()]
 		for i := 0; i < len(row); i += 4 {
@@ -31,17 +34,18 @@ func countColours(img *image.RGBA) *palette {
 				continue
 			}
 			last, haveLast = c, true
+			opaque = opaque && c>>24 == 0xff
 			if _, ok := p.index[c]; ok {
 				continue
 			}
 			if len(p.colours) == maxPaletteColours {
-				return nil
+				return nil, y - b.Min.Y, opaque
 			}
 			p.index[c] = uint8(len(p.colours))
 			p.colours = append(p.colours, c)
 		}
 	}
-	return p
+	return p, b.Dy(), opaque
 }
 
 // chunks returns the PLTE chunk's data and, when any colour is not

@@ -49,6 +49,8 @@ func TestRoundTrip(t *testing.T) {
 		{"flat, translucent", flat(300, true), true},
 		{"flat, compress/zlib", flat(300, true), false},
 		{"flat sub-image", flat(300, false).SubImage(image.Rect(100, 5, 1100, 60)).(*image.RGBA), true},
+		{"translucent in the last row only", translucentLastPixel(photoLike(61, 37, false)), true},
+		{"flat, translucent in the last row only", translucentLastPixel(flat(300, false)), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.libdeflate && !useLibdeflate() {
@@ -75,15 +77,24 @@ func TestRoundTrip(t *testing.T) {
 			}
 			_, isRGB := got.(*image.RGBA)
 			_, isPaletted := got.(*image.Paletted)
+			pal, _, _ := countColours(tc.img)
 			switch {
-			case countColours(tc.img) != nil && !isPaletted:
+			case pal != nil && !isPaletted:
 				t.Errorf("decoded as %T: a card of at most 256 colours is a palette image", got)
-			case countColours(tc.img) == nil && tc.img.Opaque() != isRGB:
+			case pal == nil && tc.img.Opaque() != isRGB:
 				t.Errorf("decoded as %T: an opaque card is RGB, any other RGBA", got)
 			}
 			samePixels(t, tc.img, got)
 		})
 	}
+}
+
+// translucentLastPixel makes img's last pixel half transparent, past the
+// rows countColours reads before it gives up on a many-coloured card.
+func translucentLastPixel(img *image.RGBA) *image.RGBA {
+	b := img.Bounds()
+	img.SetRGBA(b.Max.X-1, b.Max.Y-1, color.RGBA{40, 20, 10, 128})
+	return img
 }
 
 func samePixels(t *testing.T, want *image.RGBA, got image.Image) {
@@ -228,4 +239,41 @@ func benchmarkEncode(b *testing.B, img *image.RGBA) {
 		}
 	}
 	b.ReportMetric(float64(len(out)), "bytes")
+}
+
+// TestPackRGBKeepsColourAndBounds checks the two-pixel packing against a
+// byte copy for every row length up to 20 pixels, and that it writes
+// nothing past the packed row (the next row's filter byte lives there).
+func TestPackRGBKeepsColourAndBounds(t *testing.T) {
+	for n := 0; n <= 20; n++ {
+		row := make([]byte, 4*n)
+		for i := range row {
+			row[i] = byte(7*i + 1)
+		}
+		dst := make([]byte, 3*n+4)
+		for i := range dst {
+			dst[i] = 0xee
+		}
+		packRGB(dst[:3*n], row)
+		for k := range n {
+			for c := range 3 {
+				if dst[3*k+c] != row[4*k+c] {
+					t.Fatalf("%d pixels: byte %d of pixel %d is %d, want %d", n, c, k, dst[3*k+c], row[4*k+c])
+				}
+			}
+		}
+		for i := 3 * n; i < len(dst); i++ {
+			if dst[i] != 0xee {
+				t.Fatalf("%d pixels: wrote past the row at %d", n, i)
+			}
+		}
+	}
+}
+
+func BenchmarkPackRGB(b *testing.B) {
+	row := make([]byte, 4*1200)
+	dst := make([]byte, 3*1200)
+	for b.Loop() {
+		packRGB(dst, row)
+	}
 }
