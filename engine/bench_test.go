@@ -63,25 +63,43 @@ func BenchmarkRender(b *testing.B) {
 	}
 }
 
+// BenchmarkEncode encodes already drawn cards: the news card with its
+// photo, the same card text-only, and the repository card, so the encoders'
+// share of a card's CPU reads against BenchmarkReferenceCard and the
+// peers' whole cards (cpu-ms/op counts libwebp's threads too).
 func BenchmarkEncode(b *testing.B) {
-	tp := load(b, "layouts/news.json")
-	img, _, err := tp.Render(context.Background(), referenceData, engine.RenderOptions{Images: loader})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, f := range []engine.Format{engine.WebP, engine.PNG, engine.JPEG} {
-		b.Run(string(f), func(b *testing.B) {
-			b.ReportAllocs()
-			var n int
-			for b.Loop() {
-				enc, err := engine.Encode(img, engine.Output{Format: f, Quality: 80})
-				if err != nil {
-					b.Fatal(err)
+	news := load(b, "layouts/news.json")
+	repo := load(b, "layouts/repo.json")
+	textOnly := engine.Data{"title": referenceData["title"], "brand": referenceData["brand"]}
+	for _, card := range []struct {
+		name string
+		tp   *engine.Template
+		data engine.Data
+	}{
+		{"photo", news, referenceData},
+		{"text-only", news, textOnly},
+		{"repo", repo, sampleData(repo, "layouts")},
+	} {
+		img, _, err := card.tp.Render(context.Background(), card.data, engine.RenderOptions{Images: loader})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range []engine.Format{engine.WebP, engine.PNG, engine.JPEG} {
+			b.Run(card.name+"/"+string(f), func(b *testing.B) {
+				b.ReportAllocs()
+				var n int
+				cpu := processCPU()
+				for b.Loop() {
+					enc, err := engine.Encode(img, engine.Output{Format: f, Quality: 80})
+					if err != nil {
+						b.Fatal(err)
+					}
+					n = len(enc.Data)
 				}
-				n = len(enc.Data)
-			}
-			b.ReportMetric(float64(n), "bytes")
-		})
+				b.ReportMetric((processCPU()-cpu)*1000/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64(n), "bytes")
+			})
+		}
 	}
 }
 
