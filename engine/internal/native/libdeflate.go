@@ -11,10 +11,13 @@ var deflate struct {
 	once sync.Once
 	err  error
 
-	alloc func(level int32) uintptr
-	free  func(c uintptr)
-	zlib  func(c uintptr, in unsafe.Pointer, n uintptr, out unsafe.Pointer, avail uintptr) uintptr
-	bound func(c uintptr, n uintptr) uintptr
+	alloc    func(level int32) uintptr
+	free     func(c uintptr)
+	zlib     func(c uintptr, in unsafe.Pointer, n uintptr, out unsafe.Pointer, avail uintptr) uintptr
+	bound    func(c uintptr, n uintptr) uintptr
+	raw      func(c uintptr, in unsafe.Pointer, n uintptr, out unsafe.Pointer, avail uintptr) uintptr
+	rawBound func(c uintptr, n uintptr) uintptr
+	adler32  func(adler uint32, in unsafe.Pointer, n uintptr) uint32
 
 	// A compressor holds tables sized for its level, costly to allocate
 	// for each card; idle ones are kept, a few per level.
@@ -35,10 +38,13 @@ func loadDeflate() error {
 		}
 		deflate.idle = map[int][]uintptr{}
 		deflate.err = bind(lib, map[string]any{
-			"libdeflate_alloc_compressor":    &deflate.alloc,
-			"libdeflate_free_compressor":     &deflate.free,
-			"libdeflate_zlib_compress":       &deflate.zlib,
-			"libdeflate_zlib_compress_bound": &deflate.bound,
+			"libdeflate_alloc_compressor":       &deflate.alloc,
+			"libdeflate_free_compressor":        &deflate.free,
+			"libdeflate_zlib_compress":          &deflate.zlib,
+			"libdeflate_zlib_compress_bound":    &deflate.bound,
+			"libdeflate_deflate_compress":       &deflate.raw,
+			"libdeflate_deflate_compress_bound": &deflate.rawBound,
+			"libdeflate_adler32":                &deflate.adler32,
 		})
 		if deflate.err != nil {
 			deflate.err = fmt.Errorf("libdeflate: %w", deflate.err)
@@ -55,13 +61,36 @@ func Zlib(dst, in []byte, level int) ([]byte, error) {
 	if err := loadDeflate(); err != nil {
 		return nil, err
 	}
+	return compressWith(deflate.zlib, deflate.bound, dst, in, level)
+}
+
+// Deflate compresses in as a raw deflate stream (no zlib header or
+// checksum) at level 1-12, appending it to dst: for a caller that writes
+// the start of the stream itself.
+func Deflate(dst, in []byte, level int) ([]byte, error) {
+	if err := loadDeflate(); err != nil {
+		return nil, err
+	}
+	return compressWith(deflate.raw, deflate.rawBound, dst, in, level)
+}
+
+// Adler32 continues the Adler-32 checksum adler (1 for none yet) over p,
+// with libdeflate's vectorized loop. It needs libdeflate (see Libdeflate).
+func Adler32(adler uint32, p []byte) uint32 {
+	if len(p) == 0 || loadDeflate() != nil {
+		return adler
+	}
+	return deflate.adler32(adler, unsafe.Pointer(unsafe.SliceData(p)), uintptr(len(p)))
+}
+
+func compressWith(compress func(uintptr, unsafe.Pointer, uintptr, unsafe.Pointer, uintptr) uintptr, bound func(uintptr, uintptr) uintptr, dst, in []byte, level int) ([]byte, error) {
 	level = min(max(level, 1), 12)
 	c, err := takeCompressor(level)
 	if err != nil {
 		return nil, err
 	}
 	defer putCompressor(level, c)
-	need := int(deflate.bound(c, uintptr(len(in))))
+	need := int(bound(c, uintptr(len(in))))
 	start := len(dst)
 	if cap(dst)-start < need {
 		dst = append(dst[:start:start], make([]byte, need)...)
@@ -71,7 +100,7 @@ func Zlib(dst, in []byte, level int) ([]byte, error) {
 	if len(in) > 0 {
 		src = unsafe.Pointer(unsafe.SliceData(in))
 	}
-	n := deflate.zlib(c, src, uintptr(len(in)), unsafe.Pointer(&dst[start]), uintptr(need))
+	n := compress(c, src, uintptr(len(in)), unsafe.Pointer(&dst[start]), uintptr(need))
 	if n == 0 {
 		return nil, errors.New("libdeflate: output did not fit its bound")
 	}

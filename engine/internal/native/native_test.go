@@ -2,7 +2,9 @@ package native
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/zlib"
+	"hash/adler32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -152,5 +154,27 @@ func TestZlib(t *testing.T) {
 	}
 	if out, err := Zlib(nil, nil, 1); err != nil || len(out) == 0 {
 		t.Errorf("empty input: %v, %d bytes", err, len(out))
+	}
+}
+
+func TestDeflateAndAdler32(t *testing.T) {
+	require(t, Libdeflate())
+	in := bytes.Repeat([]byte("ogcard draws cards; "), 5000)
+	in = append(in, photo(t)[:50000]...)
+	out, err := Deflate([]byte("x"), in, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(out[1:])))
+	if err != nil || !bytes.Equal(got, in) {
+		t.Fatalf("raw deflate round trip failed (%v)", err)
+	}
+	// Adler-32 continued over two halves is the checksum of the whole.
+	half := len(in) / 3
+	if got, want := Adler32(Adler32(1, in[:half]), in[half:]), adler32.Checksum(in); got != want {
+		t.Errorf("Adler32 = %08x, hash/adler32 says %08x", got, want)
+	}
+	if got := Adler32(7, nil); got != 7 {
+		t.Errorf("Adler32 over nothing changed the checksum to %d", got)
 	}
 }

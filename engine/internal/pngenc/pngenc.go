@@ -44,12 +44,17 @@ func Encode(dst []byte, img *image.RGBA, level int) ([]byte, error) {
 		bpp, colorType = 3, 2
 	}
 	flat := isFlat(img)
-	raw := filtered(img, bpp, opaque, flat)
-	defer rawPool.Put(raw)
 	if level <= 0 {
 		level = autoLevel(flat)
 	}
 	dst = header(dst, img.Bounds(), colorType)
+	if flat && useLibdeflate() {
+		if segs := planSegments(img); segs != nil {
+			return finishSegments(dst, img, segs, bpp, opaque, level)
+		}
+	}
+	raw := filtered(img, bpp, opaque, flat)
+	defer rawPool.Put(raw)
 	return finish(dst, *raw, level)
 }
 
@@ -184,7 +189,7 @@ func rawBuffer(n int) *[]byte {
 // the one above is all zeros under Up.
 func filtered(img *image.RGBA, bpp int, opaque, flat bool) *[]byte {
 	if flat {
-		return unfiltered(img, bpp, opaque)
+		return unfiltered(img, bpp, opaque, 0, img.Bounds().Dy())
 	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -219,18 +224,18 @@ func filtered(img *image.RGBA, bpp int, opaque, flat bool) *[]byte {
 	return p
 }
 
-// unfiltered returns the image's rows, each the None filter byte and the
-// pixels as PNG stores them.
-func unfiltered(img *image.RGBA, bpp int, opaque bool) *[]byte {
+// unfiltered returns the image's rows from up to to, each the None filter
+// byte and the pixels as PNG stores them.
+func unfiltered(img *image.RGBA, bpp int, opaque bool, from, to int) *[]byte {
 	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
+	w, h := b.Dx(), to-from
 	rowLen := 1 + w*bpp
 	p := rawBuffer(rowLen * h)
 	raw := *p
 	for y := range h {
 		out := raw[y*rowLen : (y+1)*rowLen]
 		out[0] = ftNone
-		pack(out[1:], img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):][:4*w], opaque)
+		pack(out[1:], img.Pix[img.PixOffset(b.Min.X, b.Min.Y+from+y):][:4*w], opaque)
 	}
 	return p
 }
