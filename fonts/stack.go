@@ -200,7 +200,7 @@ func (l *Line) Bounds() (canvas.Rect, bool) {
 			r, found = b, true
 			continue
 		}
-		r = canvas.Rect{X0: min(r.X0, b.X0), Y0: min(r.Y0, b.Y0), X1: max(r.X1, b.X1), Y1: max(r.Y1, b.Y1)}
+		r = r.Add(b)
 	}
 	return r, found
 }

@@ -16,7 +16,7 @@ import (
 // Each such row is filtered so that all but its first pixel is zeros: Up
 // when it repeats the row above (the whole row is zeros), else Sub (the
 // first pixel, then zeros). Zeros are runs at distance 1, which the code
-// below makes 1-2 bits per 258 bytes. No library writes deflate from
+// below makes 2 bits per 258 bytes. No library writes deflate from
 // matches a caller already knows, so this is hand-written, and kept to
 // that one block shape.
 
